@@ -1,0 +1,81 @@
+package dev.interlock.detector.streams;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import dev.interlock.detector.core.CanisterState;
+import dev.interlock.detector.core.DetectorEngine;
+import dev.interlock.model.Alert;
+import dev.interlock.model.CallEvent;
+import dev.interlock.model.Json;
+import dev.interlock.model.MalformedRecordException;
+import dev.interlock.model.Topics;
+
+/**
+ * Runs the detector engine on each call event of a canister (records arrive keyed by
+ * canister, so one task owns a canister's whole state). A record that cannot be used goes to
+ * the quarantine topic with its reason; it never stops the partition.
+ */
+final class DetectProcessor implements Processor<String, byte[], String, byte[]> {
+    private final DetectorEngine engine;
+    private final DetectorMetrics metrics;
+    private ProcessorContext<String, byte[]> context;
+    private KeyValueStore<String, CanisterState> store;
+
+    DetectProcessor(DetectorEngine engine, DetectorMetrics metrics) {
+        this.engine = engine;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        this.store = context.getStateStore(DetectorTopology.STORE_CANISTER_STATE);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        CallEvent event;
+        try {
+            event = Json.decode(record.value(), CallEvent.class);
+            List<String> problems = event.problems();
+            if (!problems.isEmpty()) {
+                throw new MalformedRecordException("unusable call event: " + String.join("; ", problems));
+            }
+            if (record.key() != null && !record.key().equals(event.canister())) {
+                throw new MalformedRecordException("record key " + record.key() + " differs from the event's canister "
+                        + event.canister() + " (calls must be keyed by canister)");
+            }
+        } catch (MalformedRecordException e) {
+            quarantine(record, e.getMessage());
+            return;
+        }
+        CanisterState state = store.get(event.canister());
+        if (state == null) {
+            state = CanisterState.empty(event.canister());
+        }
+        List<Alert> alerts = engine.process(state, event);
+        metrics.eventProcessed();
+        store.put(event.canister(), state);
+        for (Alert alert : alerts) {
+            metrics.alertRaised(alert.alertClass());
+            context.forward(new Record<>(alert.canister(), Json.encode(alert), record.timestamp()),
+                    DetectorTopology.SINK_ALERTS);
+        }
+    }
+
+    private void quarantine(Record<String, byte[]> record, String reason) {
+        metrics.quarantined(reason.contains("JSON") ? "malformed-json" : "invalid-event");
+        String source = context.recordMetadata()
+                .map(m -> m.topic() + "/" + m.partition() + "@" + m.offset()).orElse(Topics.CALLS);
+        Record<String, byte[]> q = record.withValue(record.value() == null ? new byte[0] : record.value());
+        q.headers().add(Topics.HEADER_QUARANTINE_REASON, reason.getBytes(StandardCharsets.UTF_8));
+        q.headers().add(Topics.HEADER_QUARANTINE_SOURCE, source.getBytes(StandardCharsets.UTF_8));
+        context.forward(q, DetectorTopology.SINK_QUARANTINE);
+    }
+}

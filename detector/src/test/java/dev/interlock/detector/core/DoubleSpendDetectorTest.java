@@ -1,0 +1,107 @@
+package dev.interlock.detector.core;
+
+import static dev.interlock.detector.core.Trace.ALICE;
+import static dev.interlock.detector.core.Trace.BOB;
+import static dev.interlock.detector.core.Trace.CANISTER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.interlock.model.Alert;
+import dev.interlock.model.AlertClass;
+import dev.interlock.model.CallEvent;
+import dev.interlock.model.Severity;
+
+class DoubleSpendDetectorTest {
+    private final DetectorEngine engine = DetectorEngine.withDefaults(Duration.ofHours(1));
+
+    private List<Alert> run(List<CallEvent> events) {
+        CanisterState state = CanisterState.empty(CANISTER);
+        List<Alert> alerts = new ArrayList<>();
+        for (CallEvent e : events) {
+            alerts.addAll(engine.process(state, e));
+        }
+        return alerts;
+    }
+
+    @Test
+    void doubleSpendIsFlaggedWhenTwoInterleavedContextsOfOneCallerBothTransfer() {
+        List<Alert> alerts = run(new Trace()
+                .open("ctx-1", ALICE, "withdraw").open("ctx-2", ALICE, "withdraw")
+                .transfer("ctx-1", "call-1", 500).transfer("ctx-2", "call-2", 500)
+                .reply("ctx-1", "call-1", 7).reply("ctx-2", "call-2", 8)
+                .close("ctx-1").close("ctx-2").events());
+
+        assertThat(alerts).hasSize(1);
+        Alert a = alerts.get(0);
+        assertThat(a.alertClass()).isEqualTo(AlertClass.DOUBLE_SPEND);
+        assertThat(a.severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(a.canister()).isEqualTo(CANISTER);
+        assertThat(a.callers()).containsExactly(ALICE);
+        assertThat(a.amountAtStake()).isEqualTo(BigInteger.valueOf(500));
+        assertThat(a.evidence().contextIds()).containsExactly("ctx-1", "ctx-2");
+        assertThat(a.evidence().callIds()).containsExactly("call-1", "call-2");
+        assertThat(a.evidence().blockIndexes()).containsExactly(7L, 8L);
+        assertThat(a.evidence().missing()).contains("state-keys", "guards");
+        assertThat(a.dedupKey()).isEqualTo("DOUBLE_SPEND/" + CANISTER + "/ctx-1+ctx-2");
+        assertThat(a.explanation()).contains(ALICE, "withdraw", "ctx-1", "ctx-2", "[7, 8]");
+    }
+
+    @Test
+    void sequentialCallsOfOneCallerAreNotADoubleSpend() {
+        assertThat(run(new Trace()
+                .open("ctx-1", ALICE, "withdraw").transfer("ctx-1", "call-1", 500).reply("ctx-1", "call-1", 7)
+                .close("ctx-1")
+                .open("ctx-2", ALICE, "withdraw").transfer("ctx-2", "call-2", 500).reply("ctx-2", "call-2", 8)
+                .close("ctx-2").events())).isEmpty();
+    }
+
+    @Test
+    void interleavedCallsOfDifferentCallersAreNotADoubleSpend() {
+        assertThat(run(new Trace()
+                .open("ctx-1", ALICE, "withdraw").open("ctx-2", BOB, "withdraw")
+                .transfer("ctx-1", "call-1", 500).transfer("ctx-2", "call-2", 500)
+                .reply("ctx-1", "call-1", 7).reply("ctx-2", "call-2", 8)
+                .close("ctx-1").close("ctx-2").events())).isEmpty();
+    }
+
+    @Test
+    void aRejectedSecondTransferPaysNothingTwice() {
+        assertThat(run(new Trace()
+                .open("ctx-1", ALICE, "withdraw").open("ctx-2", ALICE, "withdraw")
+                .transfer("ctx-1", "call-1", 500).transfer("ctx-2", "call-2", 500)
+                .reply("ctx-1", "call-1", 7).reject("ctx-2", "call-2", 4)
+                .close("ctx-1").close("ctx-2").events())).isEmpty();
+    }
+
+    @Test
+    void aRedeliveredEventRaisesNoSecondAlert() {
+        List<CallEvent> events = new ArrayList<>(new Trace()
+                .open("ctx-1", ALICE, "withdraw").open("ctx-2", ALICE, "withdraw")
+                .transfer("ctx-1", "call-1", 500).transfer("ctx-2", "call-2", 500)
+                .reply("ctx-1", "call-1", 7).reply("ctx-2", "call-2", 8).events());
+        events.add(events.get(5));
+        events.add(events.get(4));
+
+        assertThat(run(events)).hasSize(1);
+    }
+
+    @Test
+    void closedContextsAreEvictedOnceOlderThanTheHorizon() {
+        DetectorEngine shortHorizon = DetectorEngine.withDefaults(Duration.ofMillis(2));
+        CanisterState state = CanisterState.empty(CANISTER);
+        for (CallEvent e : new Trace()
+                .open("ctx-1", ALICE, "withdraw").close("ctx-1")
+                .open("ctx-2", BOB, "withdraw").close("ctx-2")
+                .open("ctx-3", BOB, "withdraw").close("ctx-3").events()) {
+            shortHorizon.process(state, e);
+        }
+
+        assertThat(state.contexts.keySet()).containsExactly("ctx-2", "ctx-3");
+    }
+}

@@ -1,0 +1,101 @@
+package dev.interlock.detector.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.interlock.detector.core.DetectorEngine;
+import dev.interlock.detector.core.Trace;
+import dev.interlock.model.Alert;
+import dev.interlock.model.AlertClass;
+import dev.interlock.model.CallEvent;
+import dev.interlock.model.Json;
+import dev.interlock.model.Topics;
+
+class DetectorTopologyTest {
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> calls;
+    private TestOutputTopic<String, byte[]> alerts;
+    private TestOutputTopic<String, byte[]> quarantine;
+
+    @BeforeEach
+    void setUp() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(
+                DetectorTopology.build(() -> DetectorEngine.withDefaults(Duration.ofHours(1)), DetectorMetrics.NONE),
+                props);
+        calls = driver.createInputTopic(Topics.CALLS, new StringSerializer(), new ByteArraySerializer());
+        alerts = driver.createOutputTopic(Topics.ALERTS, new StringDeserializer(), new ByteArrayDeserializer());
+        quarantine = driver.createOutputTopic(Topics.QUARANTINE, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    private static List<CallEvent> doubleSpend() {
+        return new Trace()
+                .open("ctx-1", Trace.ALICE, "withdraw").open("ctx-2", Trace.ALICE, "withdraw")
+                .transfer("ctx-1", "call-1", 500).transfer("ctx-2", "call-2", 500)
+                .reply("ctx-1", "call-1", 0).reply("ctx-2", "call-2", 1)
+                .close("ctx-1").close("ctx-2").events();
+    }
+
+    @Test
+    void doubleSpendTraceOnTheCallsTopicYieldsOneAlertKeyedByCanister() {
+        doubleSpend().forEach(e -> calls.pipeInput(e.canister(), Json.encode(e)));
+
+        List<TestRecord<String, byte[]>> out = alerts.readRecordsToList();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).key()).isEqualTo(Trace.CANISTER);
+        Alert alert = Json.decode(out.get(0).value(), Alert.class);
+        assertThat(alert.alertClass()).isEqualTo(AlertClass.DOUBLE_SPEND);
+        assertThat(alert.evidence().blockIndexes()).containsExactly(0L, 1L);
+        assertThat(quarantine.isEmpty()).isTrue();
+    }
+
+    @Test
+    void malformedRecordIsQuarantinedWithItsReasonAndLaterEventsStillDetect() {
+        calls.pipeInput(Trace.CANISTER, "{not json".getBytes(StandardCharsets.UTF_8));
+        calls.pipeInput(Trace.CANISTER, "{\"id\":\"x\",\"canister\":\"c\",\"kind\":\"CALL\",\"context\":\"k\"}"
+                .getBytes(StandardCharsets.UTF_8));
+        doubleSpend().forEach(e -> calls.pipeInput(e.canister(), Json.encode(e)));
+
+        List<TestRecord<String, byte[]>> q = quarantine.readRecordsToList();
+        assertThat(q).hasSize(2);
+        assertThat(new String(q.get(0).headers().lastHeader(Topics.HEADER_QUARANTINE_REASON).value(),
+                StandardCharsets.UTF_8)).startsWith("not a valid CallEvent JSON");
+        assertThat(new String(q.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
+        assertThat(new String(q.get(1).headers().lastHeader(Topics.HEADER_QUARANTINE_REASON).value(),
+                StandardCharsets.UTF_8)).contains("call is missing", "callee is missing");
+        assertThat(alerts.readRecordsToList()).hasSize(1);
+    }
+
+    @Test
+    void eventKeyedByAnotherCanisterIsQuarantinedNotCorrelated() {
+        CallEvent e = doubleSpend().get(0);
+        calls.pipeInput("some-other-canister", Json.encode(e));
+
+        assertThat(new String(quarantine.readRecord().headers().lastHeader(Topics.HEADER_QUARANTINE_REASON).value(),
+                StandardCharsets.UTF_8)).contains("differs from the event's canister");
+    }
+}

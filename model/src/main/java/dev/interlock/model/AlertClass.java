@@ -1,0 +1,15 @@
+package dev.interlock.model;
+
+/** The bug classes Interlock raises alerts for (see docs and ic-primer section 2). */
+public enum AlertClass {
+    DOUBLE_SPEND,
+    REENTRANCY,
+    CALLBACK_TRAP,
+    UNHANDLED_REJECT,
+    STALLED_CALL,
+    CALL_CYCLE,
+    RATE_ANOMALY,
+    NON_IDEMPOTENT_TRANSFER,
+    LEDGER_RECONCILIATION,
+    LOG_GAP
+}

@@ -1,0 +1,120 @@
+package dev.interlock.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One event of a monitored canister's call trace, normalised from whatever source carried it.
+ * Published to {@link Topics#CALLS}, keyed by canister, in the canister's own order.
+ *
+ * @param id           unique event id within its source, cited as evidence in alerts
+ * @param canister     the monitored canister (principal text)
+ * @param seq          position in the canister's stream (the log record idx for log sources)
+ * @param timeNanos    event time, ns since the epoch (the IC round time for log sources)
+ * @param kind         what happened
+ * @param context      the call context id the event belongs to
+ * @param caller       CONTEXT_OPEN: the caller's principal
+ * @param method       CONTEXT_OPEN: the method called
+ * @param call         CALL / CALLBACK: the outgoing call's id, unique within the canister
+ * @param callee       CALL: the called canister
+ * @param calleeMethod CALL: the called method
+ * @param transfer     CALL to a ledger transfer method: its arguments
+ * @param outcome      CALLBACK: reply or reject as the canister saw it
+ * @param rolledBack   the message that printed this event trapped, so its effects never happened
+ */
+public record CallEvent(
+        String id,
+        String canister,
+        long seq,
+        long timeNanos,
+        CallEventKind kind,
+        String context,
+        String caller,
+        String method,
+        String call,
+        String callee,
+        String calleeMethod,
+        Transfer transfer,
+        CallOutcome outcome,
+        boolean rolledBack) implements IngestRecord {
+
+    public static CallEvent open(String id, String canister, long seq, long time, String context, String caller,
+            String method) {
+        return new CallEvent(id, canister, seq, time, CallEventKind.CONTEXT_OPEN, context, caller, method, null, null,
+                null, null, null, false);
+    }
+
+    public static CallEvent call(String id, String canister, long seq, long time, String context, String call,
+            String callee, String calleeMethod, Transfer transfer) {
+        return new CallEvent(id, canister, seq, time, CallEventKind.CALL, context, null, null, call, callee,
+                calleeMethod, transfer, null, false);
+    }
+
+    public static CallEvent callback(String id, String canister, long seq, long time, String context, String call,
+            CallOutcome outcome) {
+        return new CallEvent(id, canister, seq, time, CallEventKind.CALLBACK, context, null, null, call, null, null,
+                null, outcome, false);
+    }
+
+    public static CallEvent close(String id, String canister, long seq, long time, String context) {
+        return new CallEvent(id, canister, seq, time, CallEventKind.CONTEXT_CLOSE, context, null, null, null, null,
+                null, null, null, false);
+    }
+
+    @Override
+    public String topic() {
+        return Topics.CALLS;
+    }
+
+    @Override
+    public String key() {
+        return canister;
+    }
+
+    /** What is missing or wrong for this event's kind; empty when the event is usable. */
+    public List<String> problems() {
+        List<String> p = new ArrayList<>();
+        require(p, id, "id");
+        require(p, canister, "canister");
+        if (timeNanos <= 0) {
+            p.add("timeNanos is missing");
+        }
+        if (kind == null) {
+            p.add("kind is missing");
+            return p;
+        }
+        require(p, context, "context");
+        switch (kind) {
+            case CONTEXT_OPEN -> {
+                require(p, caller, "caller");
+                require(p, method, "method");
+            }
+            case CALL -> {
+                require(p, call, "call");
+                require(p, callee, "callee");
+                require(p, calleeMethod, "calleeMethod");
+                if (transfer != null && (transfer.amount() == null || transfer.amount().signum() < 0)) {
+                    p.add("transfer.amount must be a non-negative integer");
+                }
+            }
+            case CALLBACK -> {
+                require(p, call, "call");
+                if (outcome == null || outcome.status() == null) {
+                    p.add("outcome.status is missing");
+                } else if (outcome.status() == CallOutcome.Status.REJECT
+                        && (outcome.rejectCode() == null || outcome.rejectCode() < 1 || outcome.rejectCode() > 6)) {
+                    p.add("outcome.rejectCode must be an IC reject code 1..6");
+                }
+            }
+            case CONTEXT_CLOSE -> {
+            }
+        }
+        return p;
+    }
+
+    private static void require(List<String> problems, String value, String field) {
+        if (value == null || value.isBlank()) {
+            problems.add(field + " is missing");
+        }
+    }
+}
