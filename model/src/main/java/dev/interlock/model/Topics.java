@@ -17,6 +17,18 @@ public final class Topics {
     public static final String HEADER_QUARANTINE_REASON = "interlock.quarantine.reason";
     public static final String HEADER_QUARANTINE_SOURCE = "interlock.quarantine.source";
 
+    /** A topic the service needs; {@code compacted} keeps only the latest record per key. */
+    public record Spec(String name, boolean compacted, String purpose) {
+    }
+
+    /** Every topic the service creates at start-up when missing. */
+    public static final java.util.List<Spec> ALL = java.util.List.of(
+            new Spec(CALLS, false, "call-trace events, keyed by canister"),
+            new Spec(LEDGER_BLOCKS, false, "ledger blocks, keyed by ledger"),
+            new Spec(ALERTS, false, "alerts, keyed by canister"),
+            new Spec(QUARANTINE, false, "unusable input with its reason in headers"),
+            new Spec(INGEST_CURSORS, true, "last committed cursor per ingest source"));
+
     private Topics() {
     }
 }

@@ -1,0 +1,131 @@
+package dev.interlock.ingest.runtime;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+import org.jboss.logging.Logger;
+
+import dev.interlock.ingest.publish.CursorStore;
+import dev.interlock.ingest.publish.TransactionalPublisher;
+import dev.interlock.ingest.publish.TransactionalPublisher.PublishException;
+import dev.interlock.ingest.source.Source;
+import dev.interlock.ingest.source.SourceBatch;
+import dev.interlock.ingest.source.SourceException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Drives one source: resume from its committed cursor, poll, publish transactionally, wait,
+ * repeat. Retryable failures back off; a non-retryable one stops this source (and is
+ * reported by health) without touching the other sources.
+ */
+final class SourceRunner implements Runnable {
+    private static final Logger LOG = Logger.getLogger(SourceRunner.class);
+
+    private final Source source;
+    private final Map<String, Object> kafka;
+    private final Supplier<Backoff> backoffs;
+    private final MeterRegistry registry;
+    private volatile boolean running = true;
+    private volatile String problem;
+    private volatile String cursor;
+
+    SourceRunner(Source source, Map<String, Object> kafka, Supplier<Backoff> backoffs, MeterRegistry registry) {
+        this.source = source;
+        this.kafka = kafka;
+        this.backoffs = backoffs;
+        this.registry = registry;
+    }
+
+    @Override
+    public void run() {
+        Backoff backoff = backoffs.get();
+        Counter records = Counter.builder("interlock.ingest.records").tag("source", source.id())
+                .description("Records published by a source").register(registry);
+        Counter rejected = Counter.builder("interlock.ingest.rejected").tag("source", source.id())
+                .description("Input a source rejected and quarantined").register(registry);
+        TransactionalPublisher publisher = null;
+        while (running) {
+            try {
+                if (publisher == null) {
+                    publisher = new TransactionalPublisher(kafka, source.id());
+                    cursor = CursorStore.lastCursor(kafka, source.id(), Duration.ofSeconds(30)).orElse(null);
+                    LOG.infof("Source %s resumes from cursor %s", source.id(), cursor == null ? "(start)" : cursor);
+                }
+                if (source.exhausted(cursor)) {
+                    LOG.infof("Source %s has nothing more to read", source.id());
+                    break;
+                }
+                SourceBatch batch = source.poll(cursor);
+                if (!batch.isEmpty() || !Objects.equals(batch.cursor(), cursor)) {
+                    publisher.publish(batch);
+                    records.increment(batch.records().size());
+                    rejected.increment(batch.rejected().size());
+                    cursor = batch.cursor();
+                }
+                backoff.reset();
+                problem = null;
+                sleep(source.pollInterval());
+            } catch (SourceException e) {
+                failure(e.reason().name(), e.retryable(), e.getMessage(), backoff, e);
+            } catch (PublishException e) {
+                failure("PUBLISH", e.retryable(), e.getMessage(), backoff, e);
+                if (publisher != null) {
+                    publisher.close();
+                    publisher = null;
+                }
+            } catch (RuntimeException e) {
+                failure("INTERNAL", true, e.toString(), backoff, e);
+                if (publisher != null) {
+                    publisher.close();
+                    publisher = null;
+                }
+            }
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+    }
+
+    private void failure(String reason, boolean retryable, String message, Backoff backoff, Exception e) {
+        Counter.builder("interlock.ingest.failures").tag("source", source.id()).tag("reason", reason)
+                .description("Failed polls or publishes").register(registry).increment();
+        problem = "source " + source.id() + ": " + message;
+        if (!retryable) {
+            LOG.errorf(e, "Source %s stopped: %s", source.id(), message);
+            running = false;
+            return;
+        }
+        Duration wait = backoff.next();
+        LOG.warnf("Source %s failed (attempt %d, retrying in %d ms): %s", source.id(), backoff.attempts(),
+                wait.toMillis(), message);
+        sleep(wait);
+    }
+
+    private void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    String problem() {
+        return problem;
+    }
+
+    String sourceId() {
+        return source.id();
+    }
+
+    String cursor() {
+        return cursor;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.interlock.ingest.source;
+
+import java.time.Duration;
+
+/**
+ * The sources stage: one class per place data comes from (demo, ledgers, canister logs, ...).
+ * A source is polled from its last committed cursor; the publisher writes the records and the
+ * new cursor in one Kafka transaction, so a crash neither loses nor duplicates anything.
+ */
+public interface Source {
+    /** Stable id: the key of its cursor and part of its producer's transactional id. */
+    String id();
+
+    /**
+     * Reads what is new after {@code cursor} (null on the very first poll).
+     *
+     * @throws SourceException with {@link SourceException#retryable()} saying whether to back off and retry
+     */
+    SourceBatch poll(String cursor) throws SourceException;
+
+    /** Pause between polls when the source is caught up. */
+    Duration pollInterval();
+
+    /** True when nothing will ever follow {@code cursor} (finite sources such as the demo). */
+    default boolean exhausted(String cursor) {
+        return false;
+    }
+}
