@@ -1,0 +1,5 @@
+package dev.interlock.dashboard.api;
+
+/** The JSON body of every API error. */
+public record ApiError(String code, String message) {
+}
