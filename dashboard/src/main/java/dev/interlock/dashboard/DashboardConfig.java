@@ -10,6 +10,10 @@ public interface DashboardConfig {
     @WithDefault("interlock-dashboard-store")
     String storeGroupId();
 
+    /** Session timeout of the store consumer: how soon a crashed instance's partitions move on. */
+    @WithDefault("10s")
+    java.time.Duration storeSessionTimeout();
+
     /** Most alerts one API call or page returns. */
     @WithDefault("1000")
     int maxPageSize();

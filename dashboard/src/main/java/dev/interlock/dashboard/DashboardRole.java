@@ -46,7 +46,10 @@ public class DashboardRole implements ServiceRole {
 
     @Override
     public void start() {
-        store = AlertStore.start(kafka, config.storeGroupId(), repository, registry);
+        Map<String, Object> consumer = new java.util.HashMap<>(kafka);
+        consumer.put("session.timeout.ms", (int) config.storeSessionTimeout().toMillis());
+        consumer.put("heartbeat.interval.ms", (int) Math.max(1000, config.storeSessionTimeout().toMillis() / 3));
+        store = AlertStore.start(consumer, config.storeGroupId(), repository, registry);
         active = true;
         LOG.info("Dashboard role started");
     }

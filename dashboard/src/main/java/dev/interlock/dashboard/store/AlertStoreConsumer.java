@@ -70,7 +70,7 @@ final class AlertStoreConsumer implements Runnable {
         long backoffMillis = 500;
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ByteArrayDeserializer());
-             KafkaProducer<String, byte[]> quarantine = new KafkaProducer<>(new HashMap<>(kafka), new StringSerializer(),
+             KafkaProducer<String, byte[]> quarantine = new KafkaProducer<>(producerProps(), new StringSerializer(),
                      new ByteArraySerializer())) {
             consumer = c;
             c.subscribe(Set.of(Topics.ALERTS));
@@ -100,6 +100,15 @@ final class AlertStoreConsumer implements Runnable {
             problem = "alert store consumer stopped: " + e;
             LOG.error("The alert store consumer stopped", e);
         }
+    }
+
+    /** The shared client settings without the consumer-only ones. */
+    private Map<String, Object> producerProps() {
+        Map<String, Object> p = new HashMap<>(kafka);
+        p.keySet().removeIf(k -> ConsumerConfig.configNames().contains(k)
+                && !org.apache.kafka.clients.producer.ProducerConfig.configNames().contains(k));
+        p.put("client.id", "interlock-dashboard-quarantine");
+        return p;
     }
 
     private void store(ConsumerRecords<String, byte[]> records, KafkaProducer<String, byte[]> quarantine) {

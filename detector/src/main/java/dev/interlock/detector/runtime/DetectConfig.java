@@ -25,6 +25,13 @@ public interface DetectConfig {
     @WithDefault("1")
     int streamThreads();
 
+    /**
+     * Consumer session timeout: how soon partitions of a crashed instance move to a live one.
+     * Kafka's default (45 s) delays recovery after a crash by that much.
+     */
+    @WithDefault("10s")
+    Duration sessionTimeout();
+
     /** Exactly-once commit interval: the upper bound it adds to alert latency. */
     @WithDefault("100ms")
     Duration commitInterval();

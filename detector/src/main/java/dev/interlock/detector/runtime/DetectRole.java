@@ -57,6 +57,9 @@ public class DetectRole implements ServiceRole {
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        props.put(StreamsConfig.consumerPrefix("session.timeout.ms"), (int) config.sessionTimeout().toMillis());
+        props.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"),
+                (int) Math.max(1000, config.sessionTimeout().toMillis() / 3));
         // -1: internal topics take the broker's default replication factor.
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
 

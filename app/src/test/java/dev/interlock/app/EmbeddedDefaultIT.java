@@ -1,0 +1,61 @@
+package dev.interlock.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.interlock.embedded.PortCheck;
+import dev.interlock.testsupport.ServiceProcess;
+import dev.interlock.testsupport.ServiceProcess.Http;
+
+/**
+ * With nothing but a data directory configured, the service starts its own Kafka and PostgreSQL,
+ * shows the demo's double spend, stops cleanly on Ctrl-C, and a second run keeps the alert once.
+ */
+class EmbeddedDefaultIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void firstRunShowsTheDemoAlertAndASecondRunAfterCtrlCKeepsItWithoutDuplicating() {
+        try (ServiceProcess service = ServiceProcess.builder(dir.resolve("service.log"))
+                .property("interlock.data-dir", dir.resolve("data").toString())
+                // Free ports so the test does not clash with a developer's running instance.
+                .property("interlock.embedded.kafka.port", String.valueOf(PortCheck.freePort()))
+                .property("interlock.embedded.kafka.controller-port", String.valueOf(PortCheck.freePort()))
+                .property("interlock.embedded.postgres.port", String.valueOf(PortCheck.freePort()))
+                .property("interlock.ingest.demo.interval", "100ms")
+                .build()) {
+            service.start().awaitReady(Duration.ofSeconds(120));
+            List<JsonNode> alerts = AlertsApi.awaitAlerts(service, Duration.ofSeconds(30));
+
+            assertThat(alerts).hasSize(1);
+            JsonNode alert = alerts.get(0);
+            assertThat(alert.get("alertClass").asText()).isEqualTo("DOUBLE_SPEND");
+            assertThat(alert.get("severity").asText()).isEqualTo("CRITICAL");
+            assertThat(AlertsApi.texts(alert.get("evidence").get("callIds"))).containsExactly("demo-call-1", "demo-call-2");
+            assertThat(AlertsApi.texts(alert.get("evidence").get("blockIndexes"))).containsExactly("0", "1");
+            assertThat(alert.get("amountAtStake").asText()).isEqualTo("50000");
+            assertThat(Http.get(service.baseUrl() + "/")).contains("DOUBLE_SPEND", "demo-call-1", "demo-call-2");
+            assertThat(Http.get(service.baseUrl() + "/q/metrics")).contains("interlock_dashboard_alerts_stored_total 1.0");
+            assertThat(service.log()).contains("Embedded Kafka broker ready", "Embedded PostgreSQL ready",
+                    "dashboard at http://localhost:");
+
+            assertThat(service.interrupt(Duration.ofSeconds(60))).as("exit code after Ctrl-C").isIn(0, 130);
+            assertThat(service.log()).contains("Interlock stopped");
+
+            service.start().awaitReady(Duration.ofSeconds(60));
+            List<JsonNode> again = AlertsApi.list(service);
+            assertThat(again).extracting(a -> a.get("dedupKey").asText()).containsExactly(AlertsApi.DEMO_DEDUP_KEY);
+            assertThat(again.get(0).get("id").asLong()).isEqualTo(alert.get("id").asLong());
+            assertThat(service.log()).contains("Source demo has nothing more to read");
+        }
+    }
+}
