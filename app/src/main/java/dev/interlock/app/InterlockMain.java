@@ -1,7 +1,5 @@
 package dev.interlock.app;
 
-import org.jboss.logging.Logger;
-
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
@@ -12,8 +10,6 @@ import io.quarkus.runtime.annotations.QuarkusMain;
  */
 @QuarkusMain
 public final class InterlockMain {
-    private static final Logger LOG = Logger.getLogger(InterlockMain.class);
-
     private InterlockMain() {
     }
 
@@ -22,7 +18,11 @@ public final class InterlockMain {
         try {
             embedded = EmbeddedServices.startAsConfigured(new StartupConfig());
         } catch (RuntimeException e) {
-            LOG.error("Interlock cannot start: " + e.getMessage(), e);
+            // Logging is not set up before Quarkus starts (records would stay buffered): say it on stderr.
+            System.err.println("Interlock cannot start: " + e.getMessage());
+            if (e.getCause() != null) {
+                System.err.println("  cause: " + e.getCause());
+            }
             System.exit(2);
             return;
         }

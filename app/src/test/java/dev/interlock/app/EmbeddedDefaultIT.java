@@ -23,16 +23,20 @@ class EmbeddedDefaultIT {
     @TempDir
     Path dir;
 
-    @Test
-    void firstRunShowsTheDemoAlertAndASecondRunAfterCtrlCKeepsItWithoutDuplicating() {
-        try (ServiceProcess service = ServiceProcess.builder(dir.resolve("service.log"))
-                .property("interlock.data-dir", dir.resolve("data").toString())
-                // Free ports so the test does not clash with a developer's running instance.
+    /** Nothing but a data directory, and free ports so the test does not clash with a running instance. */
+    private ServiceProcess embeddedDefault(String name) {
+        return ServiceProcess.builder(dir.resolve(name + ".log"))
+                .property("interlock.data-dir", dir.resolve(name).toString())
                 .property("interlock.embedded.kafka.port", String.valueOf(PortCheck.freePort()))
                 .property("interlock.embedded.kafka.controller-port", String.valueOf(PortCheck.freePort()))
                 .property("interlock.embedded.postgres.port", String.valueOf(PortCheck.freePort()))
                 .property("interlock.ingest.demo.interval", "100ms")
-                .build()) {
+                .build();
+    }
+
+    @Test
+    void firstRunShowsTheDemoAlertAndASecondRunAfterCtrlCKeepsItWithoutDuplicating() {
+        try (ServiceProcess service = embeddedDefault("ctrl-c")) {
             service.start().awaitReady(Duration.ofSeconds(120));
             List<JsonNode> alerts = AlertsApi.awaitAlerts(service, Duration.ofSeconds(30));
 
@@ -56,6 +60,22 @@ class EmbeddedDefaultIT {
             assertThat(again).extracting(a -> a.get("dedupKey").asText()).containsExactly(AlertsApi.DEMO_DEDUP_KEY);
             assertThat(again.get(0).get("id").asLong()).isEqualTo(alert.get("id").asLong());
             assertThat(service.log()).contains("Source demo has nothing more to read");
+        }
+    }
+
+    @Test
+    void aKilledServiceRestartsOnItsDataDirectoryStoppingThePostgresItOrphaned() {
+        try (ServiceProcess service = embeddedDefault("killed")) {
+            service.start().awaitReady(Duration.ofSeconds(120));
+            AlertsApi.awaitAlerts(service, Duration.ofSeconds(30));
+
+            service.kill();
+            service.start().awaitReady(Duration.ofSeconds(120));
+
+            assertThat(service.log()).contains("left running on");
+            assertThat(AlertsApi.list(service)).extracting(a -> a.get("dedupKey").asText())
+                    .containsExactly(AlertsApi.DEMO_DEDUP_KEY);
+            assertThat(service.stop(Duration.ofSeconds(60))).as("exit code after SIGTERM").isIn(0, 143);
         }
     }
 }
