@@ -1,0 +1,37 @@
+package dev.interlock.sim.engine;
+
+import dev.interlock.ic.Principal;
+import dev.interlock.sim.ledger.IcrcLedger;
+import dev.interlock.sim.ledger.TransferArgs;
+
+/** The ICRC ledger as a canister: each request is one atomic message that replies at once. */
+public final class LedgerCanister extends Canister {
+    private final IcrcLedger ledger;
+
+    public LedgerCanister(IcrcLedger ledger) {
+        super(ledger.id(), "ledger", false, Language.RUST, CanisterLog.DEFAULT_LIMIT);
+        this.ledger = ledger;
+        maxMessagesPerRound(1000);
+        queueCapacity(10_000);
+    }
+
+    public IcrcLedger ledger() {
+        return ledger;
+    }
+
+    @Override
+    boolean native_() {
+        return true;
+    }
+
+    @Override
+    Object executeNative(Principal caller, String method, Object args, long now) {
+        TransferArgs a = (TransferArgs) args;
+        return switch (method) {
+            case "icrc1_transfer" -> ledger.transfer(caller, a, now);
+            case "icrc2_transfer_from" -> ledger.transferFrom(caller, a, now);
+            case "icrc1_balance_of" -> ledger.balance(a.from());
+            default -> throw new IllegalArgumentException("the ledger has no method " + method);
+        };
+    }
+}
