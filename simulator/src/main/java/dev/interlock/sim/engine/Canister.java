@@ -35,6 +35,8 @@ public class Canister {
 
     /** Faults: chance that a request delivered here is rejected as if the input queue were full. */
     double rejectIncoming;
+    /** Faults: like {@link #rejectIncoming}, but only for requests from one sender. */
+    final Map<Principal, Double> rejectFrom = new HashMap<>();
     /** Faults: chance that an outgoing call fails synchronously (output queue full, too few cycles). */
     double syncFail;
     /** Input queue capacity per sender. */
@@ -77,6 +79,11 @@ public class Canister {
 
     public Canister rejectIncoming(double p) {
         this.rejectIncoming = p;
+        return this;
+    }
+
+    public Canister rejectFrom(Principal sender, double p) {
+        rejectFrom.put(sender, p);
         return this;
     }
 

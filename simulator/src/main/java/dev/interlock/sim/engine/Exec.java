@@ -25,11 +25,18 @@ public final class Exec {
     Integer rejectCode;
     String rejectMessage;
     boolean replied;
+    Object replyPayload;
     boolean uncaughtThrow;
     boolean stall;
     private final Object args;
 
-    record Staged(CallRecord record, Callback callback, Cleanup cleanup, Object args, String correlation) {
+    record Timer(long delayNanos, String name, Method method) {
+    }
+
+    final List<Timer> timers = new ArrayList<>();
+
+    record Staged(CallRecord record, Callback callback, Cleanup cleanup, Object args, String correlation,
+            long timeoutNanos) {
     }
 
     Exec(Sim sim, Canister canister, ContextRecord context, Object args) {
@@ -129,6 +136,12 @@ public final class Exec {
     }
 
     public CallStart call(Principal callee, String method, Object callArgs, Wait wait, Callback cb, Cleanup cleanup) {
+        return call(callee, method, callArgs, wait, 0, cb, cleanup);
+    }
+
+    /** A call; for bounded-wait calls {@code timeoutNanos} overrides the simulation's default deadline. */
+    public CallStart call(Principal callee, String method, Object callArgs, Wait wait, long timeoutNanos, Callback cb,
+            Cleanup cleanup) {
         String callId = canister.nextCallId();
         TransferArgs tx = callArgs instanceof TransferArgs t ? t : null;
         String correlation = sim.isMonitored(callee) ? callId : null;
@@ -141,7 +154,7 @@ public final class Exec {
             sim.recordCall(context, record);
             return new CallStart(callId, false, RejectCode.SYS_TRANSIENT, msg);
         }
-        staged.add(new Staged(record, cb, cleanup, callArgs, correlation));
+        staged.add(new Staged(record, cb, cleanup, callArgs, correlation, timeoutNanos));
         return new CallStart(callId, true, 0, null);
     }
 
@@ -159,11 +172,22 @@ public final class Exec {
         return call(callee, method, callArgs, Wait.NOTIFY, null, null);
     }
 
+    /** Sets a one-shot timer (staged like any effect: a trap cancels it). */
+    public void setTimer(long delayNanos, String name, Method method) {
+        timers.add(new Timer(delayNanos, name, method));
+    }
+
     // ---- ending the context
 
     public void reply() {
         replied = true;
         trace(Evidence.REQUIRED, TraceWriter.reply(context.id));
+    }
+
+    /** Replies with a value the caller's callback receives as {@link Outcome#payload()}. */
+    public void replyWith(Object payload) {
+        replyPayload = payload;
+        reply();
     }
 
     public void reject(String message) {

@@ -30,6 +30,7 @@ public final class Sim {
     private final List<CallRecord> calls = new ArrayList<>();
     private final List<ContextRecord> contexts = new ArrayList<>();
     private final List<IngressRecord> ingress = new ArrayList<>();
+    private final Map<ContextRecord, Request> ctxOrigin = new HashMap<>();
     private long now;
     private long seq;
     private long messagesExecuted;
@@ -43,7 +44,7 @@ public final class Sim {
     }
 
     record Request(Principal caller, String method, Object args, String correlation, String kind,
-            IngressRecord ingress, Principal callerCanister, String callerCallId) {
+            IngressRecord ingress, Principal callerCanister, String callerCallId, Method timer) {
     }
 
     record Response(String callId, Outcome outcome) {
@@ -144,7 +145,7 @@ public final class Sim {
                 r.result = Outcome.reject(RejectCode.DESTINATION_INVALID, "canister not found");
                 return;
             }
-            c.enqueue("ingress", new Request(user, method, args, null, "u", r, null, null));
+            c.enqueue("ingress", new Request(user, method, args, null, "u", r, null, null, null));
         });
         return r;
     }
@@ -153,8 +154,7 @@ public final class Sim {
     public void timer(long time, Principal canister, String name, Method method) {
         at(time, () -> {
             Canister c = canisters.get(canister);
-            c.methods.putIfAbsent("timer:" + name, method);
-            c.enqueue("timer", new Request(canister, "timer:" + name, null, null, "t", null, null, null));
+            c.enqueue("timer", new Request(canister, "timer:" + name, null, null, "t", null, null, null, method));
         });
     }
 
@@ -248,7 +248,7 @@ public final class Sim {
             respond(r, outcome);
             return;
         }
-        Method m = c.methods.get(r.method());
+        Method m = r.timer() != null ? r.timer() : c.methods.get(r.method());
         ContextRecord ctx = new ContextRecord(c.id, c.nextContextId(), r.caller(), r.method(), r.kind(), now);
         c.contexts.put(ctx.id, ctx);
         contexts.add(ctx);
@@ -268,8 +268,6 @@ public final class Sim {
             trapped(c, ctx, t.getMessage(), null);
         }
     }
-
-    private final Map<ContextRecord, Request> ctxOrigin = new HashMap<>();
 
     private void runCallback(Canister c, Canister.PendingCall p, Outcome outcome) {
         ContextRecord ctx = p.context;
@@ -296,11 +294,14 @@ public final class Sim {
         for (Exec.Staged s : ex.staged) {
             send(c, ctx, s);
         }
+        for (Exec.Timer t : ex.timers) {
+            timer(now + t.delayNanos(), c.id, t.name(), t.method());
+        }
         if (ex.stall) {
             ctx.stalled = true;
         }
         if (ex.replied) {
-            closeContext(c, ctx, true, null, null);
+            closeContext(c, ctx, true, null, null, ex.replyPayload);
         } else if (ex.rejectCode != null) {
             closeContext(c, ctx, false, ex.rejectCode, ex.rejectMessage);
         } else {
@@ -358,7 +359,7 @@ public final class Sim {
             c.pending.put(rec.callId, new Canister.PendingCall(rec, ctx, s.callback(), s.cleanup()));
         }
         if (rec.wait == Wait.BOUNDED) {
-            at(now + boundedTimeoutNanos, () -> timeout(c, rec));
+            at(now + (s.timeoutNanos() > 0 ? s.timeoutNanos() : boundedTimeoutNanos), () -> timeout(c, rec));
         }
         long arrival = arrival(c.id, rec.callee);
         at(arrival, () -> deliverRequest(c, callee, rec, s));
@@ -379,13 +380,14 @@ public final class Sim {
             return;
         }
         String queue = "req:" + caller.id;
-        boolean full = callee.queueLength(queue) >= callee.queueCapacity || rng.chance(callee.rejectIncoming);
+        boolean full = callee.queueLength(queue) >= callee.queueCapacity || rng.chance(callee.rejectIncoming)
+                || rng.chance(callee.rejectFrom.getOrDefault(caller.id, 0.0));
         if (full) {
             answer(caller, rec, Outcome.reject(RejectCode.SYS_TRANSIENT, "canister queue full"));
             return;
         }
         callee.enqueue(queue, new Request(caller.id, rec.method, s.args(), s.correlation(), "u", null, caller.id,
-                rec.callId));
+                rec.callId, null));
     }
 
     private void respond(Request r, Outcome outcome) {
@@ -439,6 +441,11 @@ public final class Sim {
     }
 
     private void closeContext(Canister c, ContextRecord ctx, boolean replied, Integer code, String message) {
+        closeContext(c, ctx, replied, code, message, null);
+    }
+
+    private void closeContext(Canister c, ContextRecord ctx, boolean replied, Integer code, String message,
+            Object payload) {
         if (!ctx.open()) {
             return;
         }
@@ -447,7 +454,7 @@ public final class Sim {
         ctx.rejectCode = code;
         Request origin = ctxOrigin.remove(ctx);
         if (origin != null && !"t".equals(ctx.kind)) {
-            respond(origin, replied ? Outcome.reply(null) : Outcome.reject(code, message));
+            respond(origin, replied ? Outcome.reply(payload) : Outcome.reject(code, message));
         }
     }
 

@@ -1,0 +1,47 @@
+package dev.interlock.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.interlock.sim.engine.Sim;
+import dev.interlock.sim.engine.SimSink;
+import dev.interlock.sim.scenario.Background;
+import dev.interlock.sim.scenario.Incident;
+import dev.interlock.sim.scenario.Scenario;
+import dev.interlock.sim.scenario.Scenarios;
+import dev.interlock.sim.scenario.StallScenario;
+import dev.interlock.sim.scenario.World;
+
+/** Runs one simulation: world, background traffic, scenario instances, then the ground truth. */
+public final class Simulation {
+    private Simulation() {
+    }
+
+    public record Result(World world, List<Incident> incidents, long endTimeNanos) {
+    }
+
+    public static Result run(SimOptions o, SimSink sink) {
+        Sim sim = new Sim(o.seed(), SimOptions.START_TIME_NANOS, SimOptions.ROUND_NANOS, o.evidence(), sink);
+        World world = new World(sim, o.seed() ^ 0x5DEECE66DL, o.logLimit());
+        long start = sim.now();
+        long end = start + o.duration().toNanos();
+        new Background(world, o.backgroundCanisters(), o.users()).drive(start, end, o.rate());
+        List<Scenario.Instance> instances = new ArrayList<>();
+        long span = Math.max(1, (long) ((end - start) * 0.7));
+        for (SimOptions.Choice choice : o.scenarios()) {
+            Scenario s = Scenarios.byName(choice.scenario());
+            for (int i = 0; i < o.instancesPerScenario(); i++) {
+                long at = start + span * i / Math.max(1, o.instancesPerScenario()) + sim.rng().nextLong(SimOptions.ROUND_NANOS * 4);
+                instances.add(s.install(world, choice.variant(), at));
+            }
+        }
+        sim.runUntil(end);
+        // Let calls in flight settle, long enough for a stalled call to count as stalled.
+        sim.runUntil(end + SimOptions.ROUND_NANOS * (StallScenario.STALL_AFTER_ROUNDS + 60));
+        List<Incident> incidents = new ArrayList<>();
+        for (Scenario.Instance i : instances) {
+            incidents.addAll(i.incidents());
+        }
+        return new Result(world, incidents, sim.now());
+    }
+}
