@@ -116,7 +116,7 @@ public final class RejectScenario implements Scenario {
         Principal user = w.newUser();
         BigInteger amount = BigInteger.valueOf(2_000 + w.sim.rng().nextInt(30_000));
         w.fund(c.id(), amount.multiply(BigInteger.valueOf(6)));
-        long deadline = w.rounds(2);
+        long deadline = w.rounds(2 + w.sim.rng().nextInt(4));
         c.method("payout", ex -> {
             TransferArgs args = ex.pay(Account.of(ex.caller()), amount).withCreatedAt(ex.now())
                     .withMemo(ex.contextId().getBytes(java.nio.charset.StandardCharsets.UTF_8));

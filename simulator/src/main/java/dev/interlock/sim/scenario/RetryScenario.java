@@ -42,7 +42,7 @@ public final class RetryScenario implements Scenario {
         Principal user = w.newUser();
         BigInteger amount = BigInteger.valueOf(1_000 + w.sim.rng().nextInt(50_000));
         w.fund(c.id(), amount.multiply(BigInteger.valueOf(6)));
-        long deadline = w.rounds(2);
+        long deadline = w.rounds(2 + w.sim.rng().nextInt(4));
         c.method("pay", ex -> {
             TransferArgs args = ex.pay(Account.of(ex.caller()), amount);
             if (variant == Variant.FIXED) {
