@@ -1,12 +1,13 @@
 package dev.interlock.app;
 
+import dev.interlock.cli.InterlockCli;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
- * Entry point: starts whatever the embedded default needs (Kafka, PostgreSQL), then Quarkus
- * with the configured roles. Offline subcommands of the {@code ./interlock} launcher will be
- * dispatched here before anything starts.
+ * Entry point. Without arguments: starts whatever the embedded default needs (Kafka,
+ * PostgreSQL), then Quarkus with the configured roles. With arguments: an offline subcommand of
+ * {@link InterlockCli}, which starts no server.
  */
 @QuarkusMain
 public final class InterlockMain {
@@ -14,6 +15,11 @@ public final class InterlockMain {
     }
 
     public static void main(String... args) {
+        if (args.length > 0) {
+            // Offline subcommands (simulate, trace-check, ...): no embedded services, no Quarkus.
+            System.exit(InterlockCli.execute(args));
+            return;
+        }
         EmbeddedServices embedded;
         try {
             embedded = EmbeddedServices.startAsConfigured(new StartupConfig());

@@ -8,8 +8,13 @@ public final class Hashes {
     private Hashes() {
     }
 
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> digest("SHA-256"));
+
+    /** A SHA-256 digest, fresh (reset) but reused per thread: getInstance is slow. */
     public static MessageDigest sha256() {
-        return digest("SHA-256");
+        MessageDigest md = SHA256.get();
+        md.reset();
+        return md;
     }
 
     public static byte[] sha256(byte[] data) {

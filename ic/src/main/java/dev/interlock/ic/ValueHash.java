@@ -30,19 +30,23 @@ public final class ValueHash {
     }
 
     private static byte[] hash(Value v, boolean rustInts) {
-        MessageDigest md = Hashes.sha256();
+        // The per-thread digest is taken only after the children are hashed: recursion reuses it.
         if (v instanceof Value.Blob b) {
-            return md.digest(b.bytes());
+            return Hashes.sha256(b.bytes());
         } else if (v instanceof Value.Text t) {
-            return md.digest(Value.utf8(t.value()));
+            return Hashes.sha256(Value.utf8(t.value()));
         } else if (v instanceof Value.Nat n) {
-            return md.digest(Leb128.unsigned(n.value()));
+            return Hashes.sha256(Leb128.unsigned(n.value()));
         } else if (v instanceof Value.Int i) {
-            return md.digest(rustInts && i.value().signum() >= 0 ? Leb128.unsigned(i.value()) : Leb128.signed(i.value()));
+            return Hashes.sha256(rustInts && i.value().signum() >= 0 ? Leb128.unsigned(i.value())
+                    : Leb128.signed(i.value()));
         } else if (v instanceof Value.Array a) {
+            List<byte[]> items = new ArrayList<>(a.items().size());
             for (Value item : a.items()) {
-                md.update(hash(item, rustInts));
+                items.add(hash(item, rustInts));
             }
+            MessageDigest md = Hashes.sha256();
+            items.forEach(md::update);
             return md.digest();
         } else if (v instanceof Value.Map m) {
             List<byte[]> pairs = new ArrayList<>(m.entries().size());
@@ -53,6 +57,7 @@ public final class ValueHash {
                 pairs.add(pair);
             }
             pairs.sort(Arrays::compareUnsigned);
+            MessageDigest md = Hashes.sha256();
             pairs.forEach(md::update);
             return md.digest();
         }

@@ -21,6 +21,12 @@ public final class Simulation {
     }
 
     public static Result run(SimOptions o, SimSink sink) {
+        return run(o, sink, fraction -> {
+        });
+    }
+
+    /** Runs, reporting the share of simulated time done (0..1) to {@code progress} about a hundred times. */
+    public static Result run(SimOptions o, SimSink sink, java.util.function.DoubleConsumer progress) {
         Sim sim = new Sim(o.seed(), SimOptions.START_TIME_NANOS, SimOptions.ROUND_NANOS, o.evidence(), sink);
         World world = new World(sim, o.seed() ^ 0x5DEECE66DL, o.logLimit());
         long start = sim.now();
@@ -35,9 +41,15 @@ public final class Simulation {
                 instances.add(s.install(world, choice.variant(), at));
             }
         }
-        sim.runUntil(end);
-        // Let calls in flight settle, long enough for a stalled call to count as stalled.
-        sim.runUntil(end + SimOptions.ROUND_NANOS * (StallScenario.STALL_AFTER_ROUNDS + 60));
+        // After the users stop, let calls in flight settle, long enough for a stalled call to count as stalled.
+        long last = end + SimOptions.ROUND_NANOS * (StallScenario.STALL_AFTER_ROUNDS + 60);
+        long step = Math.max(SimOptions.ROUND_NANOS, (last - start) / 100);
+        for (long t = start + step; t < last; t += step) {
+            sim.runUntil(t);
+            progress.accept((double) (t - start) / (last - start));
+        }
+        sim.runUntil(last);
+        progress.accept(1.0);
         List<Incident> incidents = new ArrayList<>();
         for (Scenario.Instance i : instances) {
             incidents.addAll(i.incidents());

@@ -41,8 +41,10 @@ public class Canister {
     double syncFail;
     /** Input queue capacity per sender. */
     int queueCapacity = 500;
+    /** Keep closed contexts and calls for the ground truth; honest background canisters need not. */
+    boolean keepHistory = true;
     /** Most messages executed in one round. */
-    int maxMessagesPerRound = 4;
+    int maxMessagesPerRound = 50;
 
     static final class PendingCall {
         final CallRecord record;
@@ -94,6 +96,11 @@ public class Canister {
 
     public Canister maxMessagesPerRound(int n) {
         this.maxMessagesPerRound = n;
+        return this;
+    }
+
+    public Canister keepHistory(boolean keep) {
+        this.keepHistory = keep;
         return this;
     }
 

@@ -31,9 +31,12 @@ public final class Sim {
     private final List<ContextRecord> contexts = new ArrayList<>();
     private final List<IngressRecord> ingress = new ArrayList<>();
     private final Map<ContextRecord, Request> ctxOrigin = new HashMap<>();
+    private final Map<Principal, List<CallRecord>> callsByCanister = new HashMap<>();
+    private final Map<Principal, List<ContextRecord>> contextsByCanister = new HashMap<>();
     private long now;
     private long seq;
     private long messagesExecuted;
+    private long contextsOpened;
     private long boundedTimeoutNanos;
 
     private record Scheduled(long at, long seq, Runnable action) implements Comparable<Scheduled> {
@@ -121,12 +124,27 @@ public final class Sim {
         return contexts;
     }
 
+    /** Calls made by one canister, in order. */
+    public List<CallRecord> callsOf(Principal canister) {
+        return callsByCanister.getOrDefault(canister, List.of());
+    }
+
+    /** Call contexts of one canister, in order. */
+    public List<ContextRecord> contextsOf(Principal canister) {
+        return contextsByCanister.getOrDefault(canister, List.of());
+    }
+
     public List<IngressRecord> ingress() {
         return ingress;
     }
 
     public long messagesExecuted() {
         return messagesExecuted;
+    }
+
+    /** Every call context opened, kept in the history or not. */
+    public long contextsOpened() {
+        return contextsOpened;
     }
 
     // ---- scheduling
@@ -251,7 +269,11 @@ public final class Sim {
         Method m = r.timer() != null ? r.timer() : c.methods.get(r.method());
         ContextRecord ctx = new ContextRecord(c.id, c.nextContextId(), r.caller(), r.method(), r.kind(), now);
         c.contexts.put(ctx.id, ctx);
-        contexts.add(ctx);
+        contextsOpened++;
+        if (c.keepHistory) {
+            contexts.add(ctx);
+            contextsByCanister.computeIfAbsent(c.id, k -> new ArrayList<>()).add(ctx);
+        }
         ctxOrigin.put(ctx, r);
         if (c.monitored) {
             appendLog(c, TraceWriter.entry(ctx.id, r.method(), r.caller().toString(), r.kind(), r.correlation()));
@@ -404,9 +426,10 @@ public final class Sim {
             }
         } else {
             // A bounded-wait call that already timed out, or a notify: the effect happened all the same.
-            for (int i = calls.size() - 1; i >= 0; i--) {
-                CallRecord rec = calls.get(i);
-                if (rec.canister.equals(caller.id) && rec.callId.equals(r.callerCallId())) {
+            List<CallRecord> own = callsOf(caller.id);
+            for (int i = own.size() - 1; i >= 0; i--) {
+                CallRecord rec = own.get(i);
+                if (rec.callId.equals(r.callerCallId())) {
                     rec.executedByCallee = true;
                     if (outcome.transferResult() != null && outcome.transferResult().isOk()) {
                         rec.block = outcome.transferResult().blockIndex();
@@ -452,6 +475,9 @@ public final class Sim {
         ctx.closedAt = now;
         ctx.replied = replied;
         ctx.rejectCode = code;
+        if (!c.keepHistory) {
+            c.contexts.remove(ctx.id);
+        }
         Request origin = ctxOrigin.remove(ctx);
         if (origin != null && !"t".equals(ctx.kind)) {
             respond(origin, replied ? Outcome.reply(payload) : Outcome.reject(code, message));
@@ -459,8 +485,12 @@ public final class Sim {
     }
 
     void recordCall(ContextRecord ctx, CallRecord rec) {
-        calls.add(rec);
         ctx.calls.add(rec);
+        if (!canisters.get(rec.canister).keepHistory) {
+            return;
+        }
+        calls.add(rec);
+        callsByCanister.computeIfAbsent(rec.canister, k -> new ArrayList<>()).add(rec);
     }
 
     void appendLog(Canister c, String content) {

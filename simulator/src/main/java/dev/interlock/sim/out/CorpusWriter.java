@@ -139,7 +139,7 @@ public final class CorpusWriter implements SimSink, AutoCloseable {
         strings(o.scenarios().stream().map(c -> c.scenario() + ":" + c.variant().label()).toList(), sb);
         sb.append(",\n  \"log_records\": ").append(logRecords)
                 .append(",\n  \"messages\": ").append(r.world().sim.messagesExecuted())
-                .append(",\n  \"call_contexts\": ").append(r.world().sim.contexts().size())
+                .append(",\n  \"call_contexts\": ").append(r.world().sim.contextsOpened())
                 .append(",\n  \"blocks\": ").append(r.world().ledger.length())
                 .append(",\n  \"incidents\": ").append(r.incidents().size())
                 .append(",\n  \"end_time_nanos\": ").append(r.endTimeNanos())

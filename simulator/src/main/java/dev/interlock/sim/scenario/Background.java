@@ -39,7 +39,7 @@ public final class Background {
     }
 
     private Canister wallet() {
-        Canister c = w.monitored("wallet");
+        Canister c = w.monitored("wallet").keepHistory(false);
         for (Principal u : users) {
             c.set("balance:" + u, BigInteger.valueOf(1_000_000));
         }
@@ -93,7 +93,7 @@ public final class Background {
     }
 
     private Canister counter() {
-        Canister c = w.monitored("counter");
+        Canister c = w.monitored("counter").keepHistory(false);
         c.method("increment", ex -> {
             BigInteger n = ex.readNat("count");
             ex.write("count", n.add(BigInteger.ONE));
@@ -107,7 +107,7 @@ public final class Background {
     }
 
     private Canister proxy() {
-        Canister c = w.monitored("proxy");
+        Canister c = w.monitored("proxy").keepHistory(false);
         c.method("forward", ex -> {
             Principal target = ex.args();
             ex.call(target, "increment", null, Wait.UNBOUNDED, (cb, o) -> {
@@ -127,18 +127,23 @@ public final class Background {
             return;
         }
         double meanGapNanos = 1e9 / ratePerSecond;
-        long t = from;
-        while (true) {
-            t += (long) (-Math.log(1 - w.sim.rng().nextDouble()) * meanGapNanos);
-            if (t >= to) {
-                break;
-            }
-            call(t);
-        }
+        // Each arrival schedules the next: the agenda holds one pending arrival, not all of them.
+        arrival(from, to, meanGapNanos);
         for (Canister c : counters) {
             long when = from + w.sim.rng().nextLong(Math.max(1, to - from));
             w.sim.reinstall(when, c.id(), Map.of());
         }
+    }
+
+    private void arrival(long after, long to, double meanGapNanos) {
+        long t = after + (long) (-Math.log(1 - w.sim.rng().nextDouble()) * meanGapNanos);
+        if (t >= to) {
+            return;
+        }
+        w.sim.at(t, () -> {
+            call(t);
+            arrival(t, to, meanGapNanos);
+        });
     }
 
     private void call(long t) {

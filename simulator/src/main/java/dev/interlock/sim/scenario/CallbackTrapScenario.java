@@ -64,8 +64,8 @@ public final class CallbackTrapScenario implements Scenario {
                 return List.of();
             }
             List<String> trapped = new ArrayList<>();
-            for (ContextRecord ctx : w.sim.contexts()) {
-                if (ctx.canister.equals(c.id()) && !ctx.traps.isEmpty()) {
+            for (ContextRecord ctx : w.sim.contextsOf(c.id())) {
+                if (!ctx.traps.isEmpty()) {
                     trapped.add(ctx.id);
                 }
             }
@@ -163,8 +163,8 @@ public final class CallbackTrapScenario implements Scenario {
             }
             List<String> trapped = new ArrayList<>();
             List<CallRecord> calls = new ArrayList<>();
-            for (ContextRecord ctx : w.sim.contexts()) {
-                if (ctx.canister.equals(c.id()) && !ctx.traps.isEmpty()) {
+            for (ContextRecord ctx : w.sim.contextsOf(c.id())) {
+                if (!ctx.traps.isEmpty()) {
                     trapped.add(ctx.id);
                     calls.addAll(ctx.calls);
                 }

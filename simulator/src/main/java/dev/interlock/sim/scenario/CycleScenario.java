@@ -79,8 +79,8 @@ public final class CycleScenario implements Scenario {
 
     private static List<CallRecord> between(World w, Principal from, Principal to) {
         List<CallRecord> out = new ArrayList<>();
-        for (CallRecord r : w.sim.calls()) {
-            if (r.canister.equals(from) && r.callee.equals(to) && !r.syncFailed) {
+        for (CallRecord r : w.sim.callsOf(from)) {
+            if (r.callee.equals(to) && !r.syncFailed) {
                 out.add(r);
             }
         }

@@ -17,8 +17,8 @@ final class Evidence {
     /** Transfers the ledger executed (whatever the caller learned) from {@code canister} to {@code to}. */
     static List<CallRecord> paid(Sim sim, Principal canister, Account to) {
         List<CallRecord> out = new ArrayList<>();
-        for (CallRecord r : sim.calls()) {
-            if (r.canister.equals(canister) && r.block != null && r.transfer != null && r.transfer.to().equals(to)) {
+        for (CallRecord r : sim.callsOf(canister)) {
+            if (r.block != null && r.transfer != null && r.transfer.to().equals(to)) {
                 out.add(r);
             }
         }

@@ -58,8 +58,8 @@ public final class FloodScenario implements Scenario {
         return () -> {
             List<String> executed = new ArrayList<>();
             long first = Long.MAX_VALUE;
-            for (ContextRecord ctx : w.sim.contexts()) {
-                if (ctx.canister.equals(c.id()) && ctx.caller.equals(flooder) && ctx.replied) {
+            for (ContextRecord ctx : w.sim.contextsOf(c.id())) {
+                if (ctx.caller.equals(flooder) && ctx.replied) {
                     executed.add(ctx.id);
                     first = Math.min(first, ctx.openedAt);
                 }

@@ -68,8 +68,8 @@ public final class NotifyScenario implements Scenario {
         }
         return () -> {
             BigInteger minted = BigInteger.ZERO;
-            for (CallRecord r : w.sim.calls()) {
-                if (r.canister.equals(minter.id()) && r.block != null && r.transfer != null
+            for (CallRecord r : w.sim.callsOf(minter.id())) {
+                if (r.block != null && r.transfer != null
                         && r.transfer.to().equals(Account.of(user))) {
                     minted = minted.add(r.transfer.amount());
                 }
@@ -82,8 +82,8 @@ public final class NotifyScenario implements Scenario {
             List<String> contexts = new ArrayList<>();
             List<String> calls2 = new ArrayList<>();
             long first = Long.MAX_VALUE;
-            for (ContextRecord ctx : w.sim.contexts()) {
-                if (ctx.canister.equals(bridge.id()) && "convert".equals(ctx.method)) {
+            for (ContextRecord ctx : w.sim.contextsOf(bridge.id())) {
+                if ("convert".equals(ctx.method)) {
                     for (CallRecord call : ctx.calls) {
                         if (call.wait == Wait.NOTIFY && !call.executedByCallee) {
                             contexts.add(ctx.id);

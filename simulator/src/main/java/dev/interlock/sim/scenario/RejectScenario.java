@@ -98,8 +98,8 @@ public final class RejectScenario implements Scenario {
             }
             List<String> contexts = new ArrayList<>();
             List<CallRecord> failed = new ArrayList<>();
-            for (ContextRecord ctx : w.sim.contexts()) {
-                if (ctx.canister.equals(c.id()) && !ctx.replied && !ctx.open()) {
+            for (ContextRecord ctx : w.sim.contextsOf(c.id())) {
+                if (!ctx.replied && !ctx.open()) {
                     contexts.add(ctx.id);
                     failed.addAll(ctx.calls);
                 }

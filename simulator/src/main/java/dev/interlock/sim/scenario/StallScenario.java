@@ -61,10 +61,7 @@ public final class StallScenario implements Scenario {
             long limit = w.rounds(STALL_AFTER_ROUNDS);
             List<CallRecord> stalled = new ArrayList<>();
             List<String> contexts = new ArrayList<>();
-            for (ContextRecord ctx : w.sim.contexts()) {
-                if (!ctx.canister.equals(c.id())) {
-                    continue;
-                }
+            for (ContextRecord ctx : w.sim.contextsOf(c.id())) {
                 for (CallRecord call : ctx.calls) {
                     long answered = call.respondedAt < 0 ? w.sim.now() : call.respondedAt;
                     if (call.wait == Wait.UNBOUNDED && answered - call.sentAt >= limit) {

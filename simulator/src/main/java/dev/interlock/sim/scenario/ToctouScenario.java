@@ -58,8 +58,8 @@ public final class ToctouScenario implements Scenario {
                 return List.of();
             }
             List<String> contexts = new ArrayList<>();
-            for (ContextRecord ctx : w.sim.contexts()) {
-                if (ctx.canister.equals(c.id()) && ctx.caller.equals(user)) {
+            for (ContextRecord ctx : w.sim.contextsOf(c.id())) {
+                if (ctx.caller.equals(user)) {
                     contexts.add(ctx.id);
                 }
             }
