@@ -6,13 +6,17 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.interlock.ingest.source.demo.DemoCorpus;
 import dev.interlock.model.Json;
+import dev.interlock.sim.SimOptions;
 import dev.interlock.testsupport.ServiceProcess;
 import dev.interlock.testsupport.ServiceProcess.Http;
 
 /** Reads alerts through the service's public API, as a user would. */
 final class AlertsApi {
-    static final String DEMO_DEDUP_KEY = "DOUBLE_SPEND/rrkah-fqaaa-aaaaa-aaaaq-cai/demo-ctx-1+demo-ctx-2";
+    /** The demo the service plays: deterministic, whatever base time the service chose. */
+    static final DemoCorpus DEMO = DemoCorpus.build(SimOptions.START_TIME_NANOS);
+    static final String DEMO_DEDUP_KEY = DEMO.expectedDedupKey();
 
     private AlertsApi() {
     }

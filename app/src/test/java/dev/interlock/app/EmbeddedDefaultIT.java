@@ -44,10 +44,14 @@ class EmbeddedDefaultIT {
             JsonNode alert = alerts.get(0);
             assertThat(alert.get("alertClass").asText()).isEqualTo("DOUBLE_SPEND");
             assertThat(alert.get("severity").asText()).isEqualTo("CRITICAL");
-            assertThat(AlertsApi.texts(alert.get("evidence").get("callIds"))).containsExactly("demo-call-1", "demo-call-2");
-            assertThat(AlertsApi.texts(alert.get("evidence").get("blockIndexes"))).containsExactly("0", "1");
-            assertThat(alert.get("amountAtStake").asText()).isEqualTo("50000");
-            assertThat(Http.get(service.baseUrl() + "/")).contains("DOUBLE_SPEND", "demo-call-1", "demo-call-2");
+            assertThat(alert.get("dedupKey").asText()).isEqualTo(AlertsApi.DEMO_DEDUP_KEY);
+            assertThat(AlertsApi.texts(alert.get("evidence").get("callIds")))
+                    .containsExactlyInAnyOrderElementsOf(AlertsApi.DEMO.incident().calls());
+            assertThat(AlertsApi.texts(alert.get("evidence").get("blockIndexes"))).containsExactlyInAnyOrderElementsOf(
+                    AlertsApi.DEMO.incident().blocks().stream().map(String::valueOf).toList());
+            assertThat(alert.get("amountAtStake").asText())
+                    .isEqualTo(AlertsApi.DEMO.incident().amountAtStake().toString());
+            assertThat(Http.get(service.baseUrl() + "/")).contains("DOUBLE_SPEND", AlertsApi.DEMO.incident().canister());
             assertThat(Http.get(service.baseUrl() + "/q/metrics")).contains("interlock_dashboard_alerts_stored_total 1.0");
             assertThat(service.log()).contains("Embedded Kafka broker ready", "Embedded PostgreSQL ready",
                     "dashboard at http://localhost:");
@@ -59,7 +63,10 @@ class EmbeddedDefaultIT {
             List<JsonNode> again = AlertsApi.list(service);
             assertThat(again).extracting(a -> a.get("dedupKey").asText()).containsExactly(AlertsApi.DEMO_DEDUP_KEY);
             assertThat(again.get(0).get("id").asLong()).isEqualTo(alert.get("id").asLong());
-            assertThat(service.log()).contains("Source demo has nothing more to read");
+            List<String> resumes = service.log().lines().filter(l -> l.contains("Source demo resumes from cursor")).toList();
+            assertThat(resumes).hasSize(2);
+            assertThat(resumes.get(0)).endsWith("(start)");
+            assertThat(resumes.get(1)).as("the second run continues the same demo").doesNotEndWith("(start)");
         }
     }
 

@@ -21,6 +21,8 @@ import java.util.List;
  * @param transfer     CALL to a ledger transfer method: its arguments
  * @param outcome      CALLBACK: reply or reject as the canister saw it
  * @param rolledBack   the message that printed this event trapped, so its effects never happened
+ * @param subject      state key, guard name or journal id of evidence events
+ * @param value        value of evidence events (written value, guard taken, journal result) or a trap's message
  */
 public record CallEvent(
         String id,
@@ -36,29 +38,44 @@ public record CallEvent(
         String calleeMethod,
         Transfer transfer,
         CallOutcome outcome,
-        boolean rolledBack) implements IngestRecord {
+        boolean rolledBack,
+        String subject,
+        String value) implements IngestRecord {
 
     public static CallEvent open(String id, String canister, long seq, long time, String context, String caller,
             String method) {
         return new CallEvent(id, canister, seq, time, CallEventKind.CONTEXT_OPEN, context, caller, method, null, null,
-                null, null, null, false);
+                null, null, null, false, null, null);
     }
 
     public static CallEvent call(String id, String canister, long seq, long time, String context, String call,
             String callee, String calleeMethod, Transfer transfer) {
         return new CallEvent(id, canister, seq, time, CallEventKind.CALL, context, null, null, call, callee,
-                calleeMethod, transfer, null, false);
+                calleeMethod, transfer, null, false, null, null);
     }
 
     public static CallEvent callback(String id, String canister, long seq, long time, String context, String call,
             CallOutcome outcome) {
         return new CallEvent(id, canister, seq, time, CallEventKind.CALLBACK, context, null, null, call, null, null,
-                null, outcome, false);
+                null, outcome, false, null, null);
     }
 
     public static CallEvent close(String id, String canister, long seq, long time, String context) {
         return new CallEvent(id, canister, seq, time, CallEventKind.CONTEXT_CLOSE, context, null, null, null, null,
-                null, null, null, false);
+                null, null, null, false, null, null);
+    }
+
+    /** An event of another kind, with its optional call id, subject and value. */
+    public static CallEvent other(String id, String canister, long seq, long time, CallEventKind kind, String context,
+            String call, String subject, String value) {
+        return new CallEvent(id, canister, seq, time, kind, context, null, null, call, null, null, null, null, false,
+                subject, value);
+    }
+
+    /** The same event, marked as rolled back by a trap of its message. */
+    public CallEvent asRolledBack() {
+        return new CallEvent(id, canister, seq, timeNanos, kind, context, caller, method, call, callee, calleeMethod,
+                transfer, outcome, true, subject, value);
     }
 
     @Override
@@ -106,7 +123,10 @@ public record CallEvent(
                     p.add("outcome.rejectCode must be an IC reject code 1..6");
                 }
             }
-            case CONTEXT_CLOSE -> {
+            case SEND_FAILED, CLEANUP -> require(p, call, "call");
+            case STATE_READ, STATE_WRITE, GUARD_ACQUIRE, GUARD_RELEASE, JOURNAL_INTENT, JOURNAL_RESULT ->
+                    require(p, subject, "subject");
+            case CONTEXT_CLOSE, TRAP -> {
             }
         }
         return p;

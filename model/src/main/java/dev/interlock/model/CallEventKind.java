@@ -9,5 +9,23 @@ public enum CallEventKind {
     /** The response to an outgoing call arrived and its callback message started. */
     CALLBACK,
     /** The context replied or rejected its caller; no more messages run in it. */
-    CONTEXT_CLOSE
+    CONTEXT_CLOSE,
+    /** An outgoing call failed synchronously: nothing was sent, no callback will run. */
+    SEND_FAILED,
+    /** The callback of a call trapped and its cleanup ran. */
+    CLEANUP,
+    /** A message of the context trapped: its other events are marked rolled back. */
+    TRAP,
+    /** Optional evidence: a state key read. */
+    STATE_READ,
+    /** Optional evidence: a state key written. */
+    STATE_WRITE,
+    /** Optional evidence: a guard taken (value "false": found held, not taken). */
+    GUARD_ACQUIRE,
+    /** Optional evidence: a guard released. */
+    GUARD_RELEASE,
+    /** Optional evidence: journal intent before a failable call. */
+    JOURNAL_INTENT,
+    /** Optional evidence: journal result after it (value "true"/"false"). */
+    JOURNAL_RESULT
 }

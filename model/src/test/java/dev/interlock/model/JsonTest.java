@@ -46,7 +46,7 @@ class JsonTest {
     @Test
     void problemsNameEveryMissingFieldForTheKind() {
         CallEvent callback = new CallEvent("e9", "c", 0, 5, CallEventKind.CALLBACK, "k", null, null, null, null, null,
-                null, CallOutcome.reject(9, "x"), false);
+                null, CallOutcome.reject(9, "x"), false, null, null);
         assertThat(callback.problems()).containsExactly("call is missing",
                 "outcome.rejectCode must be an IC reject code 1..6");
     }

@@ -19,9 +19,10 @@ import dev.interlock.sim.scenario.Variant;
  * @param logLimit             canister log buffer, bytes
  * @param backgroundCanisters  honest canisters
  * @param users                honest users
+ * @param startTimeNanos       simulated time of the first round (fixed by default, for reproducible corpora)
  */
 public record SimOptions(long seed, List<Choice> scenarios, Duration duration, double rate, int instancesPerScenario,
-        Evidence evidence, int logLimit, int backgroundCanisters, int users) {
+        Evidence evidence, int logLimit, int backgroundCanisters, int users, long startTimeNanos) {
 
     /** 2026-01-01T00:00:00Z: a fixed start so that runs do not depend on the wall clock. */
     public static final long START_TIME_NANOS = 1_767_225_600_000_000_000L;
@@ -32,40 +33,45 @@ public record SimOptions(long seed, List<Choice> scenarios, Duration duration, d
 
     public static SimOptions defaults(long seed) {
         return new SimOptions(seed, List.of(), Duration.ofMinutes(1), 20, 1, Evidence.FULL, CanisterLog.DEFAULT_LIMIT,
-                6, 50);
+                6, 50, START_TIME_NANOS);
     }
 
     public SimOptions withScenarios(List<Choice> s) {
         return new SimOptions(seed, s, duration, rate, instancesPerScenario, evidence, logLimit, backgroundCanisters,
-                users);
+                users, startTimeNanos);
     }
 
     public SimOptions withDuration(Duration d) {
         return new SimOptions(seed, scenarios, d, rate, instancesPerScenario, evidence, logLimit, backgroundCanisters,
-                users);
+                users, startTimeNanos);
     }
 
     public SimOptions withRate(double r) {
         return new SimOptions(seed, scenarios, duration, r, instancesPerScenario, evidence, logLimit,
-                backgroundCanisters, users);
+                backgroundCanisters, users, startTimeNanos);
     }
 
     public SimOptions withInstances(int n) {
-        return new SimOptions(seed, scenarios, duration, rate, n, evidence, logLimit, backgroundCanisters, users);
+        return new SimOptions(seed, scenarios, duration, rate, n, evidence, logLimit, backgroundCanisters, users, startTimeNanos);
     }
 
     public SimOptions withEvidence(Evidence e) {
         return new SimOptions(seed, scenarios, duration, rate, instancesPerScenario, e, logLimit, backgroundCanisters,
-                users);
+                users, startTimeNanos);
     }
 
     public SimOptions withLogLimit(int bytes) {
         return new SimOptions(seed, scenarios, duration, rate, instancesPerScenario, evidence, bytes,
-                backgroundCanisters, users);
+                backgroundCanisters, users, startTimeNanos);
+    }
+
+    public SimOptions withStart(long nanos) {
+        return new SimOptions(seed, scenarios, duration, rate, instancesPerScenario, evidence, logLimit,
+                backgroundCanisters, users, nanos);
     }
 
     public SimOptions withBackground(int canisters, int userCount) {
         return new SimOptions(seed, scenarios, duration, rate, instancesPerScenario, evidence, logLimit, canisters,
-                userCount);
+                userCount, startTimeNanos);
     }
 }

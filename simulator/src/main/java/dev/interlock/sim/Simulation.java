@@ -27,7 +27,7 @@ public final class Simulation {
 
     /** Runs, reporting the share of simulated time done (0..1) to {@code progress} about a hundred times. */
     public static Result run(SimOptions o, SimSink sink, java.util.function.DoubleConsumer progress) {
-        Sim sim = new Sim(o.seed(), SimOptions.START_TIME_NANOS, SimOptions.ROUND_NANOS, o.evidence(), sink);
+        Sim sim = new Sim(o.seed(), o.startTimeNanos(), SimOptions.ROUND_NANOS, o.evidence(), sink);
         World world = new World(sim, o.seed() ^ 0x5DEECE66DL, o.logLimit());
         long start = sim.now();
         long end = start + o.duration().toNanos();

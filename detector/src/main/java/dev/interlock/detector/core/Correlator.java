@@ -54,6 +54,9 @@ public final class Correlator {
                 call.callbackEventId = e.id();
             }
             case CONTEXT_CLOSE -> ctx.closedAt = e.timeNanos();
+            default -> {
+                // Evidence events (state keys, guards, journal, traps) are kept for the detectors of later issues.
+            }
         }
         evict(state);
         return true;

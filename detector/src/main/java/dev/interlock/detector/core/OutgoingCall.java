@@ -20,6 +20,6 @@ public final class OutgoingCall {
 
     /** A transfer the ledger accepted, as far as the calling canister was told. */
     public boolean paidOut() {
-        return hasTransfer() && outcome != null && outcome.isReply();
+        return hasTransfer() && outcome != null && outcome.succeeded();
     }
 }

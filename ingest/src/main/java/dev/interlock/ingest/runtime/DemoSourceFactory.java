@@ -23,7 +23,8 @@ public class DemoSourceFactory implements SourceFactory {
         if (!config.demo().enabled()) {
             return List.of();
         }
-        long now = System.currentTimeMillis() * 1_000_000L;
+        // Whole seconds: the simulation's rounds then fall on readable times.
+        long now = System.currentTimeMillis() / 1000 * 1_000_000_000L;
         return List.of(new DemoSource(config.demo().interval(), now));
     }
 }

@@ -20,7 +20,7 @@ public interface IngestConfig {
         boolean enabled();
 
         /** Pause between the demo's records. */
-        @WithDefault("500ms")
+        @WithDefault("100ms")
         Duration interval();
     }
 

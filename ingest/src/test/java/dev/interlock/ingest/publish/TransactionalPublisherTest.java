@@ -11,7 +11,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import dev.interlock.ingest.source.SourceBatch;
-import dev.interlock.ingest.source.demo.DemoScenario;
 import dev.interlock.model.CallEvent;
 import dev.interlock.model.Json;
 import dev.interlock.model.Topics;
@@ -23,7 +22,8 @@ class TransactionalPublisherTest {
 
     @Test
     void recordsAndCursorAreCommittedTogetherAndTheCursorIsReadBack() {
-        CallEvent event = (CallEvent) DemoScenario.doubleSpend(1_000).get(0);
+        CallEvent event = CallEvent.open("publisher-test/0", "rrkah-fqaaa-aaaaa-aaaaq-cai", 0, 1_000, "c1",
+                "2vxsx-fae", "withdraw");
         String source = "publisher-test-a";
         try (TransactionalPublisher publisher = new TransactionalPublisher(kafka, source)) {
             publisher.publish(new SourceBatch(List.of(event),
@@ -33,7 +33,7 @@ class TransactionalPublisherTest {
 
         assertThat(CursorStore.lastCursor(kafka, source, Duration.ofSeconds(10))).contains("cursor-2");
         List<ConsumerRecord<String, byte[]>> calls = TopicReader.readAll(kafka, Topics.CALLS).stream()
-                .filter(r -> r.key().equals(DemoScenario.CANISTER)).toList();
+                .filter(r -> r.key().equals("rrkah-fqaaa-aaaaa-aaaaq-cai")).toList();
         assertThat(calls).extracting(r -> Json.decode(r.value(), CallEvent.class)).contains(event);
         ConsumerRecord<String, byte[]> quarantined = TopicReader.readAll(kafka, Topics.QUARANTINE).stream()
                 .filter(r -> "bad-key".equals(r.key())).findFirst().orElseThrow();

@@ -8,9 +8,9 @@ import dev.interlock.ingest.source.SourceBatch;
 import dev.interlock.model.IngestRecord;
 
 /**
- * Plays {@link DemoScenario} one record per poll, so the dashboard shows the incident unfold.
+ * Plays the {@link DemoCorpus} one record per poll, so the dashboard shows the incident unfold.
  * Cursor: {@code <next index>@<base time ns>}; the base time is fixed on the first poll and kept
- * in the cursor, so a restart resumes the same incident instead of starting a new one.
+ * in the cursor, so a restart resumes the same simulated incident instead of starting another.
  */
 public final class DemoSource implements Source {
     private final Duration interval;
@@ -26,10 +26,22 @@ public final class DemoSource implements Source {
         return "demo";
     }
 
+    private DemoCorpus corpus;
+    private long corpusBase;
+
+    /** The demo's records for a base time (built once: the simulation takes a moment). */
+    public synchronized DemoCorpus corpus(long baseTime) {
+        if (corpus == null || corpusBase != baseTime) {
+            corpus = DemoCorpus.build(baseTime);
+            corpusBase = baseTime;
+        }
+        return corpus;
+    }
+
     @Override
     public SourceBatch poll(String cursor) {
         Cursor c = Cursor.parse(cursor, firstBaseTime);
-        List<IngestRecord> all = DemoScenario.doubleSpend(c.baseTime);
+        List<IngestRecord> all = corpus(c.baseTime).records();
         if (c.next >= all.size()) {
             return SourceBatch.of(List.of(), c.toString());
         }
@@ -43,7 +55,11 @@ public final class DemoSource implements Source {
 
     @Override
     public boolean exhausted(String cursor) {
-        return cursor != null && Cursor.parse(cursor, firstBaseTime).next >= DemoScenario.doubleSpend(0).size();
+        if (cursor == null) {
+            return false;
+        }
+        Cursor c = Cursor.parse(cursor, firstBaseTime);
+        return c.next >= corpus(c.baseTime).records().size();
     }
 
     private record Cursor(int next, long baseTime) {

@@ -11,15 +11,15 @@ import org.junit.jupiter.api.Test;
 
 import dev.interlock.ingest.source.SourceBatch;
 import dev.interlock.model.CallEvent;
+import dev.interlock.model.CallEventKind;
 import dev.interlock.model.IngestRecord;
 import dev.interlock.model.LedgerBlock;
-import dev.interlock.model.Topics;
 
 class DemoSourceTest {
     private static final long BASE = 1_750_000_000_000_000_000L;
 
     @Test
-    void playsTheWholeIncidentOneRecordPerPollAndThenIsExhausted() {
+    void playsTheWholeSimulatedIncidentOneRecordPerPollAndThenIsExhausted() {
         DemoSource source = new DemoSource(Duration.ofMillis(1), BASE);
         List<IngestRecord> played = new ArrayList<>();
         String cursor = null;
@@ -29,11 +29,38 @@ class DemoSourceTest {
             played.addAll(batch.records());
             cursor = batch.cursor();
         }
-        assertThat(played).containsExactlyElementsOf(DemoScenario.doubleSpend(BASE));
-        assertThat(played.stream().filter(r -> r.topic().equals(Topics.LEDGER_BLOCKS))).hasSize(2);
-        assertThat(played.stream().filter(r -> r instanceof CallEvent).map(IngestRecord::key).distinct())
-                .containsExactly(DemoScenario.CANISTER);
-        assertThat(cursor).isEqualTo("10@" + BASE);
+        DemoCorpus corpus = DemoCorpus.build(BASE);
+        assertThat(played).containsExactlyElementsOf(corpus.records());
+        assertThat(cursor).isEqualTo(corpus.records().size() + "@" + BASE);
+    }
+
+    @Test
+    void theDemoHoldsOneDoubleSpendOfTwoPayoutsWhoseCallsAndBlocksAreInItsRecords() {
+        DemoCorpus corpus = DemoCorpus.build(BASE);
+        assertThat(corpus.incident().scenario()).isEqualTo("refund");
+        assertThat(corpus.incident().blocks()).hasSize(2);
+        List<CallEvent> events = corpus.records().stream().filter(CallEvent.class::isInstance)
+                .map(CallEvent.class::cast).toList();
+        List<String> callbackCalls = events.stream().filter(e -> e.kind() == CallEventKind.CALLBACK
+                && e.canister().equals(corpus.incident().canister())).map(CallEvent::call).toList();
+        assertThat(callbackCalls).containsAll(corpus.incident().calls());
+        List<Long> blocks = corpus.records().stream().filter(LedgerBlock.class::isInstance)
+                .map(r -> ((LedgerBlock) r).index()).toList();
+        assertThat(blocks).containsAll(corpus.incident().blocks());
+        assertThat(corpus.expectedDedupKey()).startsWith("DOUBLE_SPEND/" + corpus.incident().canister() + "/");
+    }
+
+    @Test
+    void eachCanistersEventsKeepTheirLogOrderAndTheLedgersBlocksTheirIndexOrder() {
+        DemoCorpus corpus = DemoCorpus.build(BASE);
+        List<Long> blockOrder = corpus.records().stream().filter(LedgerBlock.class::isInstance)
+                .map(r -> ((LedgerBlock) r).index()).toList();
+        assertThat(blockOrder).isSorted();
+        corpus.records().stream().filter(CallEvent.class::isInstance).map(CallEvent.class::cast)
+                .collect(java.util.stream.Collectors.groupingBy(CallEvent::canister))
+                .forEach((canister, evs) -> assertThat(evs).extracting(CallEvent::seq).isSorted());
+        assertThat(corpus.records().stream().filter(CallEvent.class::isInstance).map(CallEvent.class::cast))
+                .allSatisfy(e -> assertThat(e.problems()).isEmpty());
     }
 
     @Test
@@ -44,15 +71,7 @@ class DemoSourceTest {
         DemoSource restarted = new DemoSource(Duration.ofMillis(1), BASE + 999_999);
         IngestRecord third = restarted.poll(cursor).records().get(0);
 
-        assertThat(third).isEqualTo(DemoScenario.doubleSpend(BASE).get(2));
-    }
-
-    @Test
-    void blocksAreChainedByParentHash() {
-        List<LedgerBlock> blocks = DemoScenario.doubleSpend(BASE).stream()
-                .filter(LedgerBlock.class::isInstance).map(LedgerBlock.class::cast).toList();
-        assertThat(blocks.get(0).parentHash()).isNull();
-        assertThat(blocks.get(1).parentHash()).isEqualTo(blocks.get(0).hash()).hasSize(64);
+        assertThat(third).isEqualTo(DemoCorpus.build(BASE).records().get(2));
     }
 
     @Test
