@@ -11,7 +11,7 @@ import io.quarkus.runtime.annotations.QuarkusMain;
  */
 @QuarkusMain
 public final class InterlockMain {
-    private InterlockMain() {
+    InterlockMain() {
     }
 
     public static void main(String... args) {

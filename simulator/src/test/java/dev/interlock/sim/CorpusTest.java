@@ -61,8 +61,8 @@ class CorpusTest {
         write(everyScenario(7), dir.resolve("b"));
         write(everyScenario(8), dir.resolve("c"));
 
-        assertThat(files(dir.resolve("a"))).containsExactly(CorpusWriter.BLOCKS, CorpusWriter.GROUND_TRUTH,
-                CorpusWriter.LOGS, CorpusWriter.SUMMARY);
+        assertThat(files(dir.resolve("a"))).containsExactly(CorpusWriter.BLOCKS_ICP, CorpusWriter.BLOCKS,
+                CorpusWriter.GROUND_TRUTH, CorpusWriter.LOGS, CorpusWriter.SUMMARY);
         for (String f : files(dir.resolve("a"))) {
             assertThat(Files.readAllBytes(dir.resolve("b").resolve(f))).as(f)
                     .isEqualTo(Files.readAllBytes(dir.resolve("a").resolve(f)));
@@ -110,6 +110,32 @@ class CorpusTest {
             }
         }
         assertThat(count).isGreaterThan(50);
+    }
+
+    @Test
+    void theIcpViewNamesAccountsByTheirAccountIdentifier() throws IOException {
+        write(everyScenario(3), dir);
+        List<String> icrc = Files.readAllLines(dir.resolve(CorpusWriter.BLOCKS));
+        List<String> icp = Files.readAllLines(dir.resolve(CorpusWriter.BLOCKS_ICP));
+        assertThat(icp).hasSameSizeAs(icrc);
+        JsonNode firstTransfer = null;
+        int index = -1;
+        for (int i = 0; i < icp.size() && firstTransfer == null; i++) {
+            JsonNode n = MAPPER.readTree(icp.get(i));
+            if (n.path("transaction").path("operation").has("Transfer")) {
+                firstTransfer = n;
+                index = i;
+            }
+        }
+        assertThat(firstTransfer).isNotNull();
+        Value.Map tx = (Value.Map) ((Value.Map) ValueJson.read(MAPPER.readTree(icrc.get(index)).get("block"))).get("tx");
+        Value.Array to = (Value.Array) tx.get("to");
+        dev.interlock.ic.Account account = dev.interlock.ic.Account.of(
+                dev.interlock.ic.Principal.of(((Value.Blob) to.items().get(0)).bytes()),
+                to.items().size() > 1 ? ((Value.Blob) to.items().get(1)).bytes() : null);
+        JsonNode transfer = firstTransfer.get("transaction").get("operation").get("Transfer");
+        assertThat(transfer.get("to").asText()).isEqualTo(dev.interlock.ic.AccountIdentifier.hex(account)).hasSize(64);
+        assertThat(transfer.get("amount").get("e8s").asText()).isEqualTo(((Value.Nat) tx.get("amt")).value().toString());
     }
 
     @Test

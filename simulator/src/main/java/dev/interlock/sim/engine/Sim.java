@@ -176,6 +176,23 @@ public final class Sim {
         });
     }
 
+    /**
+     * Upgrade: state and log survive; once the canister is idle (stopped), its {@code post_upgrade}
+     * hook runs as a lifecycle context (kind "l") whose caller is the controller.
+     */
+    public void upgrade(long time, Principal canister, Principal controller) {
+        at(time, () -> {
+            Canister c = canisters.get(canister);
+            if (!c.openContexts().isEmpty()) {
+                upgrade(now + roundNanos, canister, controller);
+                return;
+            }
+            if (c.methods.containsKey("post_upgrade")) {
+                c.enqueue("lifecycle", new Request(controller, "post_upgrade", null, null, "l", null, null, null, null));
+            }
+        });
+    }
+
     /** Reinstall: state, queues' pending callbacks and log are wiped; log idx goes on. */
     public void reinstall(long time, Principal canister, Map<String, Object> freshState) {
         at(time, () -> {
@@ -479,7 +496,7 @@ public final class Sim {
             c.contexts.remove(ctx.id);
         }
         Request origin = ctxOrigin.remove(ctx);
-        if (origin != null && !"t".equals(ctx.kind)) {
+        if (origin != null && "u".equals(ctx.kind)) {
             respond(origin, replied ? Outcome.reply(payload) : Outcome.reject(code, message));
         }
     }

@@ -23,12 +23,14 @@ import dev.interlock.sim.scenario.Incident;
 /**
  * Writes a run to a directory: {@code logs.ndjson} (every canister log record, in the order
  * written), {@code blocks.ndjson} (the ledger's ICRC-3 blocks with their hash and the canister
- * serving them), {@code ground-truth.ndjson} (the incidents) and {@code summary.json}. No wall
+ * serving them), {@code blocks-icp.ndjson} (the same blocks in the ICP ledger's view, with
+ * account identifiers), {@code ground-truth.ndjson} (the incidents) and {@code summary.json}. No wall
  * clock and no unordered iteration: the same options give the same bytes.
  */
 public final class CorpusWriter implements SimSink, AutoCloseable {
     public static final String LOGS = "logs.ndjson";
     public static final String BLOCKS = "blocks.ndjson";
+    public static final String BLOCKS_ICP = "blocks-icp.ndjson";
     public static final String GROUND_TRUTH = "ground-truth.ndjson";
     public static final String SUMMARY = "summary.json";
 
@@ -71,6 +73,7 @@ public final class CorpusWriter implements SimSink, AutoCloseable {
         try {
             logs.flush();
             writeBlocks(result.world().ledger);
+            writeIcpView(result.world().ledger);
             writeIncidents(result.incidents());
             writeSummary(options, result);
         } catch (IOException e) {
@@ -89,6 +92,17 @@ public final class CorpusWriter implements SimSink, AutoCloseable {
                         .append(hex.formatHex(ledger.hash(i))).append("\",\"block\":");
                 ValueJson.write(ledger.blocks().get(i), sb);
                 sb.append("}\n");
+                w.append(sb);
+            }
+        }
+    }
+
+    private void writeIcpView(IcrcLedger ledger) throws IOException {
+        try (BufferedWriter w = Files.newBufferedWriter(dir.resolve(BLOCKS_ICP), StandardCharsets.UTF_8)) {
+            StringBuilder sb = new StringBuilder(512);
+            for (int i = 0; i < ledger.length(); i++) {
+                sb.setLength(0);
+                IcpLegacyView.render(ledger.id().toString(), i, ledger.blocks().get(i), sb);
                 w.append(sb);
             }
         }

@@ -15,7 +15,8 @@ import dev.interlock.sim.engine.Wait;
  * Honest traffic around the incidents: wallets that pay out the safe way (per-user guard,
  * deduct first, journal, {@code created_at_time} and memo, restore on failure, release in
  * cleanup), counters called by anonymous and authenticated users, and proxies that call other
- * canisters with a correlation id. Counters are reinstalled now and then (log purged, idx goes on).
+ * canisters with a correlation id. Counters are reinstalled (log purged, idx goes on) and
+ * upgraded (state and log kept, {@code post_upgrade} runs as a lifecycle context) once a run.
  */
 public final class Background {
     private final World w;
@@ -103,6 +104,10 @@ public final class Background {
             ex.readNat("count");
             ex.reply();
         });
+        c.method("post_upgrade", ex -> {
+            ex.write("version", BigInteger.valueOf(2));
+            ex.reply();
+        });
         return c;
     }
 
@@ -129,9 +134,10 @@ public final class Background {
         double meanGapNanos = 1e9 / ratePerSecond;
         // Each arrival schedules the next: the agenda holds one pending arrival, not all of them.
         arrival(from, to, meanGapNanos);
+        Principal controller = w.newUser();
         for (Canister c : counters) {
-            long when = from + w.sim.rng().nextLong(Math.max(1, to - from));
-            w.sim.reinstall(when, c.id(), Map.of());
+            w.sim.reinstall(from + w.sim.rng().nextLong(Math.max(1, to - from)), c.id(), Map.of());
+            w.sim.upgrade(from + w.sim.rng().nextLong(Math.max(1, to - from)), c.id(), controller);
         }
     }
 

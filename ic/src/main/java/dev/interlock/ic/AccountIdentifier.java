@@ -1,0 +1,45 @@
+package dev.interlock.ic;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.zip.CRC32;
+
+/**
+ * The ICP ledger's 32-byte account identifier: CRC32(h) ‖ h, where
+ * h = SHA-224("\x0Aaccount-id" ‖ owner principal ‖ 32-byte subaccount). One-way: an identifier
+ * cannot be turned back into its account.
+ */
+public final class AccountIdentifier {
+    private static final byte[] DOMAIN = "\naccount-id".getBytes(StandardCharsets.US_ASCII);
+
+    private AccountIdentifier() {
+    }
+
+    public static byte[] of(Account account) {
+        MessageDigest sha224;
+        try {
+            sha224 = MessageDigest.getInstance("SHA-224");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        sha224.update(DOMAIN);
+        sha224.update(account.owner().bytes());
+        sha224.update(account.effectiveSubaccount());
+        byte[] h = sha224.digest();
+        CRC32 crc = new CRC32();
+        crc.update(h);
+        long c = crc.getValue();
+        byte[] out = new byte[32];
+        out[0] = (byte) (c >>> 24);
+        out[1] = (byte) (c >>> 16);
+        out[2] = (byte) (c >>> 8);
+        out[3] = (byte) c;
+        System.arraycopy(h, 0, out, 4, 28);
+        return out;
+    }
+
+    public static String hex(Account account) {
+        return HexFormat.of().formatHex(of(account));
+    }
+}
