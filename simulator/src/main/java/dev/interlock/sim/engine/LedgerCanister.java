@@ -1,6 +1,7 @@
 package dev.interlock.sim.engine;
 
 import dev.interlock.ic.Principal;
+import dev.interlock.sim.ledger.ApproveArgs;
 import dev.interlock.sim.ledger.IcrcLedger;
 import dev.interlock.sim.ledger.TransferArgs;
 
@@ -26,7 +27,18 @@ public final class LedgerCanister extends Canister {
 
     @Override
     Object executeNative(Principal caller, String method, Object args, long now) {
-        TransferArgs a = (TransferArgs) args;
+        if (args instanceof ApproveArgs approve && method.equals("icrc2_approve")) {
+            if (!approve.from().owner().equals(caller)) {
+                throw new IllegalArgumentException("icrc2_approve: from must be an account of the caller");
+            }
+            return ledger.approve(caller, approve.asTransferArgs(), approve.expectedAllowance(), approve.expiresAt(), now);
+        }
+        if (!(args instanceof TransferArgs a)) {
+            throw new IllegalArgumentException("the ledger cannot decode the arguments of " + method);
+        }
+        if (method.equals("icrc1_transfer") && !a.from().owner().equals(caller)) {
+            throw new IllegalArgumentException("icrc1_transfer: from must be an account of the caller");
+        }
         return switch (method) {
             case "icrc1_transfer" -> ledger.transfer(caller, a, now);
             case "icrc2_transfer_from" -> ledger.transferFrom(caller, a, now);
