@@ -11,10 +11,10 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "interlock", mixinStandardHelpOptions = true, version = "interlock 0.1.0",
         description = "Runtime monitoring and audit for Internet Computer canisters.",
-        subcommands = {SimulateCommand.class, TraceCheckCommand.class})
+        subcommands = {SimulateCommand.class, TraceCheckCommand.class, ScanCommand.class})
 public final class InterlockCli implements Runnable {
     /** Subcommands that run without the service. */
-    public static final Set<String> COMMANDS = Set.of("simulate", "trace-check", "help", "--help", "-h", "--version",
+    public static final Set<String> COMMANDS = Set.of("simulate", "trace-check", "scan", "help", "--help", "-h", "--version",
             "-V");
 
     public static boolean handles(String[] args) {

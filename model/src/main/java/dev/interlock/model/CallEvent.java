@@ -22,7 +22,8 @@ import java.util.List;
  * @param outcome      CALLBACK: reply or reject as the canister saw it
  * @param rolledBack   the message that printed this event trapped, so its effects never happened
  * @param subject      state key, guard name or journal id of evidence events
- * @param value        value of evidence events (written value, guard taken, journal result) or a trap's message
+ * @param value        value of evidence events (written value, guard taken, journal result), a trap's message,
+ *                     a CALL's wait kind (u, b, n) or how a context closed (rep, rej:code)
  */
 public record CallEvent(
         String id,

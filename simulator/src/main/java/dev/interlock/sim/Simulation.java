@@ -17,7 +17,12 @@ public final class Simulation {
     private Simulation() {
     }
 
-    public record Result(World world, List<Incident> incidents, long endTimeNanos) {
+    /** One installed scenario instance: what it was and which canisters it consists of. */
+    public record InstanceInfo(String scenario, dev.interlock.sim.scenario.Variant variant,
+            List<dev.interlock.ic.Principal> canisters) {
+    }
+
+    public record Result(World world, List<Incident> incidents, long endTimeNanos, List<InstanceInfo> instances) {
     }
 
     public static Result run(SimOptions o, SimSink sink) {
@@ -33,12 +38,15 @@ public final class Simulation {
         long end = start + o.duration().toNanos();
         new Background(world, o.backgroundCanisters(), o.users()).drive(start, end, o.rate());
         List<Scenario.Instance> instances = new ArrayList<>();
+        List<InstanceInfo> infos = new ArrayList<>();
         long span = Math.max(1, (long) ((end - start) * 0.7));
         for (SimOptions.Choice choice : o.scenarios()) {
             Scenario s = Scenarios.byName(choice.scenario());
             for (int i = 0; i < o.instancesPerScenario(); i++) {
                 long at = start + span * i / Math.max(1, o.instancesPerScenario()) + sim.rng().nextLong(SimOptions.ROUND_NANOS * 4);
-                instances.add(s.install(world, choice.variant(), at));
+                Scenario.Instance instance = s.install(world, choice.variant(), at);
+                instances.add(instance);
+                infos.add(new InstanceInfo(s.name(), choice.variant(), instance.canisters()));
             }
         }
         // After the users stop, let calls in flight settle, long enough for a stalled call to count as stalled.
@@ -54,6 +62,6 @@ public final class Simulation {
         for (Scenario.Instance i : instances) {
             incidents.addAll(i.incidents());
         }
-        return new Result(world, incidents, sim.now());
+        return new Result(world, incidents, sim.now(), infos);
     }
 }

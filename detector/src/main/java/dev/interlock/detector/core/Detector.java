@@ -7,12 +7,23 @@ import dev.interlock.model.AlertClass;
 import dev.interlock.model.CallEvent;
 
 /**
- * One bug class. After the correlator has applied an event, each detector looks at the
- * canister's state and adds the alerts that event makes certain. A detector never mutates
- * the state; the engine records raised dedup keys so nothing is raised twice.
+ * One bug class. The engine calls a detector after the correlator has applied an event, when
+ * a message execution ends (the next one began), and when time passes (event time, or a timer
+ * that fires without new input). A detector only reads the state and adds alerts; the engine
+ * records raised dedup keys so nothing is raised twice.
  */
 public interface Detector {
     AlertClass alertClass();
 
-    void inspect(CallEvent event, CanisterState state, List<Alert> out);
+    /** Trace evidence the detector needs beyond the required events ("none" when it needs nothing more). */
+    String evidenceNeeded();
+
+    default void onEvent(CallEvent event, CanisterState state, List<Alert> out) {
+    }
+
+    default void onMessageEnd(MessageState message, CanisterState state, List<Alert> out) {
+    }
+
+    default void onTime(long nowNanos, CanisterState state, List<Alert> out) {
+    }
 }

@@ -2,6 +2,7 @@ package dev.interlock.detector.core;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 import dev.interlock.model.Alert;
@@ -12,6 +13,9 @@ import dev.interlock.model.CallEvent;
  * in offline scans and in benchmarks: it imports no framework.
  */
 public final class DetectorEngine {
+    /** Dedup keys remembered per canister; older ones fall out (their incidents are long stored). */
+    static final int MAX_REMEMBERED_ALERTS = 10_000;
+
     private final Correlator correlator;
     private final List<Detector> detectors;
 
@@ -22,23 +26,84 @@ public final class DetectorEngine {
 
     /** The registered detectors: a new bug class is one more entry here. */
     public static DetectorEngine withDefaults(Duration horizon) {
-        return new DetectorEngine(new Correlator(horizon.toNanos()), List.of(
-                new DoubleSpendDetector()));
+        return withDefaults(DetectorSettings.defaults().withHorizon(horizon));
+    }
+
+    public static DetectorEngine withDefaults(DetectorSettings s) {
+        return new DetectorEngine(new Correlator(s.horizon().toNanos()), List.of(
+                new DoubleSpendDetector(),
+                new NonIdempotentTransferDetector(),
+                new ReentrancyDetector(),
+                new CallbackTrapDetector(),
+                new UnhandledRejectDetector(),
+                new StalledCallDetector(s.stallAfter().toNanos()),
+                new RateAnomalyDetector(s.rateWindow().toNanos(), s.rateLimit(), s.anonymousRateLimit(),
+                        s.canisterRateLimit())));
     }
 
     /** Applies the event and returns the new alerts (never one whose dedup key was raised before). */
     public List<Alert> process(CanisterState state, CallEvent event) {
-        if (event.rolledBack() || !correlator.apply(state, event)) {
-            return List.of();
+        if (event.rolledBack()) {
+            return List.of(); // it never happened; the TRAP event that follows speaks for it
         }
         List<Alert> found = new ArrayList<>();
-        for (Detector d : detectors) {
-            d.inspect(event, state, found);
+        boolean begins = Correlator.beginsMessage(event);
+        ContextState known = state.context(event.context());
+        if (known != null && known.eventIds.contains(event.id())) {
+            return List.of();
         }
+        if (begins && event.seq() > state.lastSeq) {
+            endMessage(state, found);
+            correlator.beginMessage(state, event);
+        }
+        if (!correlator.apply(state, event)) {
+            return fresh(state, found);
+        }
+        for (Detector d : detectors) {
+            d.onEvent(event, state, found);
+        }
+        for (Detector d : detectors) {
+            d.onTime(state.lastEventTime, state, found);
+        }
+        correlator.evict(state);
+        return fresh(state, found);
+    }
+
+    /** Time passed without input (a punctuator, or the end of an offline scan). */
+    public List<Alert> tick(CanisterState state, long nowNanos, boolean endOfInput) {
+        List<Alert> found = new ArrayList<>();
+        if (endOfInput) {
+            endMessage(state, found);
+        }
+        for (Detector d : detectors) {
+            d.onTime(nowNanos, state, found);
+        }
+        return fresh(state, found);
+    }
+
+    private void endMessage(CanisterState state, List<Alert> found) {
+        MessageState m = state.message;
+        if (m == null) {
+            return;
+        }
+        for (Detector d : detectors) {
+            d.onMessageEnd(m, state, found);
+        }
+        state.message = null;
+    }
+
+    private static List<Alert> fresh(CanisterState state, List<Alert> found) {
         List<Alert> fresh = new ArrayList<>();
         for (Alert a : found) {
             if (state.raisedAlerts.add(a.dedupKey())) {
                 fresh.add(a);
+            }
+        }
+        if (state.raisedAlerts.size() > MAX_REMEMBERED_ALERTS) {
+            Iterator<String> it = state.raisedAlerts.iterator();
+            while (state.raisedAlerts.size() > MAX_REMEMBERED_ALERTS) {
+                it.next();
+                it.remove();
             }
         }
         return fresh;

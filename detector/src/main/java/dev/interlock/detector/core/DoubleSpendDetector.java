@@ -1,27 +1,29 @@
 package dev.interlock.detector.core;
 
-import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Objects;
 
 import dev.interlock.model.Alert;
 import dev.interlock.model.AlertClass;
 import dev.interlock.model.CallEvent;
 import dev.interlock.model.CallEventKind;
-import dev.interlock.model.Evidence;
 import dev.interlock.model.Severity;
 
 /**
- * DOUBLE_SPEND: two call contexts of the same caller on the same method were open at the same
- * time and both got a successful ledger transfer: the check that should allow one payment
- * passed in both before either recorded its effect.
+ * DOUBLE_SPEND: one logical request paid twice.
  *
- * <p>Evidence: both contexts' events, both transfer call ids and the block indexes from the
- * ledger's replies. This first version decides from overlap and transfer replies only; it
- * cannot yet tell a guarded design that legitimately pays twice (two different requests by
- * the same caller) from a double spend. State-key and guard evidence (trace-format issue)
- * will sharpen it; until then such alerts say that evidence was missing.
+ * <ul>
+ * <li>Interleaved: two call contexts of the same caller on the same method, open at the same
+ * time, each got a successful ledger transfer of the same amount to the same account: the check
+ * that should allow one payment passed in both before either recorded its effect.</li>
+ * <li>Retried: one context sent a transfer again, with a new {@code created_at_time}, after the
+ * first was paid or answered SYS_UNKNOWN (which may have been paid): the retry was not checked on
+ * the ledger and the ledger cannot deduplicate it.</li>
+ * </ul>
+ *
+ * Evidence: contexts, calls and block indexes of both transfers. Needs only the required trace
+ * events. False-positive risk: a caller who legitimately asks for the same amount twice at the
+ * same time; the guard and flag-first fixes never produce two transfers, so they are not flagged.
  */
 public final class DoubleSpendDetector implements Detector {
     @Override
@@ -30,13 +32,40 @@ public final class DoubleSpendDetector implements Detector {
     }
 
     @Override
-    public void inspect(CallEvent event, CanisterState state, List<Alert> out) {
+    public String evidenceNeeded() {
+        return "none";
+    }
+
+    @Override
+    public void onEvent(CallEvent event, CanisterState state, List<Alert> out) {
         if (event.kind() != CallEventKind.CALLBACK) {
             return;
         }
         ContextState ctx = state.context(event.context());
-        OutgoingCall call = ctx == null ? null : ctx.calls.get(event.call());
-        if (call == null || !call.paidOut() || ctx.caller == null || ctx.method == null) {
+        OutgoingCall paid = ctx == null ? null : ctx.calls.get(event.call());
+        if (paid == null || !paid.mayHavePaid() || ctx.caller == null || ctx.method == null) {
+            return;
+        }
+        for (OutgoingCall earlier : ctx.calls.values()) {
+            // Paid, or SYS_UNKNOWN (it may well have been paid), then sent again as a new transaction.
+            if (earlier != paid && earlier.mayHavePaid() && samePayment(earlier, paid)
+                    && earlier.transfer.createdAtTime() != null && paid.transfer.createdAtTime() != null
+                    && !earlier.transfer.createdAtTime().equals(paid.transfer.createdAtTime())) {
+                out.add(Alerts.of(AlertClass.DOUBLE_SPEND, Severity.CRITICAL, state, ctx.id + "/" + earlier.id + "+" + paid.id)
+                        .context(ctx).call(earlier).call(paid).amount(paid.transfer.amount())
+                        .basis("transfer-replies", earlier.paidOut() && paid.paidOut() ? "paid-twice"
+                                : "sys-unknown-retried", "created-at-time-changed-on-retry")
+                        .explain("Context %s of %s (%s) sent the transfer of %s to %s again (call %s after call %s, "
+                                + "which %s) with a new created_at_time, so the ledger could not see it as a duplicate: "
+                                + "it may have paid twice. A transfer answered SYS_UNKNOWN must be checked on the "
+                                + "ledger, or retried with the very same arguments.", ctx.id, ctx.caller, ctx.method,
+                                paid.transfer.amount(), paid.transfer.to(), paid.id, earlier.id,
+                                earlier.paidOut() ? "was paid in block " + earlier.outcome.blockIndex()
+                                        : "was answered SYS_UNKNOWN")
+                        .build());
+            }
+        }
+        if (!paid.paidOut()) {
             return;
         }
         for (String otherId : ctx.overlapping) {
@@ -44,38 +73,39 @@ public final class DoubleSpendDetector implements Detector {
             if (other == null || !ctx.caller.equals(other.caller) || !ctx.method.equals(other.method)) {
                 continue;
             }
-            other.calls.values().stream().filter(OutgoingCall::paidOut).findFirst()
-                    .ifPresent(paid -> out.add(alert(state.canister, other, paid, ctx, call, event.timeNanos())));
+            for (OutgoingCall theirs : other.calls.values()) {
+                if (theirs.paidOut() && samePayment(theirs, paid)) {
+                    ContextState first = other.openedAt <= ctx.openedAt ? other : ctx;
+                    ContextState second = first == ctx ? other : ctx;
+                    boolean keys = !ctx.lastRead.isEmpty() && !other.lastRead.isEmpty();
+                    Alerts.Builder b = Alerts.of(AlertClass.DOUBLE_SPEND, Severity.CRITICAL, state,
+                            pair(first.id, second.id)).context(first).context(second)
+                            .call(first == ctx ? paid : theirs).call(first == ctx ? theirs : paid)
+                            .amount(paid.transfer.amount()).basis("context-overlap", "transfer-replies")
+                            .explain("Caller %s had two interleaved %s calls on canister %s (contexts %s and %s). Both "
+                                    + "were open at the same time and both got a successful ledger transfer of %s to %s "
+                                    + "(blocks %s and %s): the check that should allow one payment passed in both "
+                                    + "before either recorded its effect, so it was paid twice.", ctx.caller,
+                                    ctx.method, state.canister, first.id, second.id, paid.transfer.amount(),
+                                    paid.transfer.to(), theirs.outcome.blockIndex(), paid.outcome.blockIndex());
+                    if (keys) {
+                        b.basis("state-keys-read-before-await");
+                    } else {
+                        b.missing("state-keys");
+                    }
+                    out.add(b.build());
+                    break;
+                }
+            }
         }
     }
 
-    private static Alert alert(String canister, ContextState first, OutgoingCall firstPaid, ContextState second,
-            OutgoingCall secondPaid, long at) {
-        List<Long> blocks = new ArrayList<>();
-        Stream.of(firstPaid, secondPaid).forEach(c -> {
-            if (c.outcome.blockIndex() != null) {
-                blocks.add(c.outcome.blockIndex());
-            }
-        });
-        List<String> events = new ArrayList<>(first.eventIds);
-        events.addAll(second.eventIds);
-        BigInteger atStake = secondPaid.transfer.amount();
-        String ledger = firstPaid.callee;
-        String explanation = String.format(
-                "Caller %s had two interleaved %s calls on canister %s (contexts %s and %s). Both were open at the same "
-                        + "time and both got a successful ledger transfer (%s to %s, blocks %s): the check that should "
-                        + "allow one payment passed in both before either recorded its effect, so %s units were paid "
-                        + "twice. Rests on the overlap of the two contexts and the ledger's replies; no state-key or "
-                        + "guard evidence was available to confirm that both served one logical request.",
-                first.caller, first.method, canister, first.id, second.id, atStake, secondPaid.transfer.to(), blocks,
-                atStake);
-        Evidence evidence = new Evidence(events, List.of(first.id, second.id), List.of(firstPaid.id, secondPaid.id),
-                blocks, ledger, List.of("context-overlap", "transfer-replies"), List.of("state-keys", "guards"));
-        return new Alert(Alert.VERSION, dedupKey(canister, first.id, second.id), AlertClass.DOUBLE_SPEND,
-                Severity.CRITICAL, canister, List.of(first.caller), atStake, explanation, evidence, at);
+    private static boolean samePayment(OutgoingCall a, OutgoingCall b) {
+        return Objects.equals(a.callee, b.callee) && Objects.equals(a.transfer.to(), b.transfer.to())
+                && a.transfer.amount().equals(b.transfer.amount());
     }
 
-    static String dedupKey(String canister, String a, String b) {
-        return AlertClass.DOUBLE_SPEND + "/" + canister + "/" + (a.compareTo(b) < 0 ? a + "+" + b : b + "+" + a);
+    static String pair(String a, String b) {
+        return a.compareTo(b) < 0 ? a + "+" + b : b + "+" + a;
     }
 }

@@ -47,9 +47,9 @@ class DoubleSpendDetectorTest {
         assertThat(a.evidence().contextIds()).containsExactly("ctx-1", "ctx-2");
         assertThat(a.evidence().callIds()).containsExactly("call-1", "call-2");
         assertThat(a.evidence().blockIndexes()).containsExactly(7L, 8L);
-        assertThat(a.evidence().missing()).contains("state-keys", "guards");
+        assertThat(a.evidence().missing()).containsExactly("state-keys");
         assertThat(a.dedupKey()).isEqualTo("DOUBLE_SPEND/" + CANISTER + "/ctx-1+ctx-2");
-        assertThat(a.explanation()).contains(ALICE, "withdraw", "ctx-1", "ctx-2", "[7, 8]");
+        assertThat(a.explanation()).contains(ALICE, "withdraw", "ctx-1", "ctx-2", "blocks 7 and 8");
     }
 
     @Test

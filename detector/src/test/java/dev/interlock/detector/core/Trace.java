@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.interlock.model.CallEvent;
+import dev.interlock.model.CallEventKind;
 import dev.interlock.model.CallOutcome;
 import dev.interlock.model.Transfer;
 
@@ -22,8 +23,10 @@ public final class Trace {
         return "e" + (seq + 1);
     }
 
+    private long clockOffset;
+
     private long now() {
-        return 1_700_000_000_000_000_000L + seq * 1_000_000L;
+        return 1_700_000_000_000_000_000L + seq * 1_000_000L + clockOffset;
     }
 
     public Trace open(String context, String caller, String method) {
@@ -32,11 +35,86 @@ public final class Trace {
         return this;
     }
 
+    /** A ledger transfer to ALICE with created_at_time set, as every well-written canister does. */
     public Trace transfer(String context, String call, long amount) {
-        events.add(CallEvent.call(nextId(), CANISTER, seq, now(), context, call, LEDGER, "icrc1_transfer",
-                new Transfer(ALICE, BigInteger.valueOf(amount), null, null)));
+        return transfer(context, call, amount, now());
+    }
+
+    public Trace transfer(String context, String call, long amount, Long createdAtTime) {
+        events.add(new CallEvent(nextId(), CANISTER, seq, now(), CallEventKind.CALL, context, null, null, call, LEDGER,
+                "icrc1_transfer", new Transfer(ALICE, BigInteger.valueOf(amount), null, createdAtTime), null, false,
+                null, "u"));
         seq++;
         return this;
+    }
+
+    /** An unbounded call to another canister. */
+    public Trace call(String context, String call, String callee, String method) {
+        events.add(new CallEvent(nextId(), CANISTER, seq, now(), CallEventKind.CALL, context, null, null, call, callee,
+                method, null, null, false, null, "u"));
+        seq++;
+        return this;
+    }
+
+    public Trace error(String context, String call, String error) {
+        events.add(CallEvent.callback(nextId(), CANISTER, seq, now(), context, call, CallOutcome.replyError(error)));
+        seq++;
+        return this;
+    }
+
+    public Trace sendFailed(String context, String call) {
+        return other(CallEventKind.SEND_FAILED, context, call, null, "2");
+    }
+
+    public Trace read(String context, String key, String value) {
+        return other(CallEventKind.STATE_READ, context, null, key, value);
+    }
+
+    public Trace write(String context, String key, String value) {
+        return other(CallEventKind.STATE_WRITE, context, null, key, value);
+    }
+
+    public Trace acquire(String context, String guard) {
+        return other(CallEventKind.GUARD_ACQUIRE, context, null, guard, "true");
+    }
+
+    public Trace release(String context, String guard) {
+        return other(CallEventKind.GUARD_RELEASE, context, null, guard, null);
+    }
+
+    public Trace trap(String context, String message) {
+        return other(CallEventKind.TRAP, context, null, null, message);
+    }
+
+    public Trace cleanup(String context, String call) {
+        return other(CallEventKind.CLEANUP, context, call, null, null);
+    }
+
+    public Trace replied(String context) {
+        return other(CallEventKind.CONTEXT_CLOSE, context, null, null, "rep");
+    }
+
+    /** Advances event time without an event. */
+    public Trace after(long nanos) {
+        clockOffset += nanos;
+        return this;
+    }
+
+    /** Marks the last event as rolled back (its message trapped). */
+    public Trace rolledBack() {
+        CallEvent last = events.remove(events.size() - 1);
+        events.add(last.asRolledBack());
+        return this;
+    }
+
+    private Trace other(CallEventKind kind, String context, String call, String subject, String value) {
+        events.add(CallEvent.other(nextId(), CANISTER, seq, now(), kind, context, call, subject, value));
+        seq++;
+        return this;
+    }
+
+    public long time() {
+        return now();
     }
 
     public Trace reply(String context, String call, long blockIndex) {

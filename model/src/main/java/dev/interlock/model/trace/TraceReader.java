@@ -113,7 +113,8 @@ public final class TraceReader {
         JsonNode f = p.fields();
         return switch (p.event()) {
             case ENTRY -> CallEvent.open(id, canister, idx, ts, x, p.text("f"), p.text("m"));
-            case CALL -> CallEvent.call(id, canister, idx, ts, x, p.text("c"), p.text("to"), p.text("m"), transfer(f));
+            case CALL -> new CallEvent(id, canister, idx, ts, CallEventKind.CALL, x, null, null, p.text("c"), p.text("to"),
+                    p.text("m"), transfer(f), null, false, null, p.text("w"));
             case CALLBACK -> CallEvent.callback(id, canister, idx, ts, x, p.text("c"), outcome(f));
             case CLEANUP -> CallEvent.other(id, canister, idx, ts, CallEventKind.CLEANUP, x, p.text("c"), null, null);
             case SEND_FAILED -> CallEvent.other(id, canister, idx, ts, CallEventKind.SEND_FAILED, x, p.text("c"), null,

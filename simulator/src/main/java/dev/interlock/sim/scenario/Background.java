@@ -24,6 +24,7 @@ public final class Background {
     private final List<Canister> counters = new ArrayList<>();
     private final List<Canister> proxies = new ArrayList<>();
     private final List<Principal> users = new ArrayList<>();
+    private double anonymousShare = 0.3;
 
     public Background(World w, int canisters, int userCount) {
         this.w = w;
@@ -131,6 +132,11 @@ public final class Background {
         if (ratePerSecond <= 0) {
             return;
         }
+        // Honest users call a few times a minute; anonymous callers a few times a second in all.
+        while (users.size() < ratePerSecond * 60 / 4) {
+            users.add(w.newUser());
+        }
+        anonymousShare = Math.min(0.3, 2 / ratePerSecond);
         double meanGapNanos = 1e9 / ratePerSecond;
         // Each arrival schedules the next: the agenda holds one pending arrival, not all of them.
         arrival(from, to, meanGapNanos);
@@ -160,7 +166,7 @@ public final class Background {
             w.sim.ingress(t, user, wallet.id(), w.sim.rng().chance(0.7) ? "send" : "balance",
                     BigInteger.valueOf(1 + w.sim.rng().nextInt(1_000)));
         } else if (kind < 8 && !counters.isEmpty()) {
-            Principal user = w.sim.rng().chance(0.3) ? Principal.ANONYMOUS : w.sim.rng().pick(users);
+            Principal user = w.sim.rng().chance(anonymousShare) ? Principal.ANONYMOUS : w.sim.rng().pick(users);
             Canister counter = w.sim.rng().pick(counters);
             w.sim.ingress(t, user, counter.id(), w.sim.rng().chance(0.6) ? "increment" : "get", null);
         } else if (!proxies.isEmpty() && !counters.isEmpty()) {

@@ -56,7 +56,7 @@ public final class CallbackTrapScenario implements Scenario {
             // Sequential claims: a lost booking lets the next one pay again.
             w.sim.ingress(at + w.rounds(8 * i), user, c.id(), "claim", null);
         }
-        return () -> {
+        return Scenario.Instance.of(List.of(c.id()), () -> {
             List<CallRecord> paid = Evidence.paid(w.sim, c.id(), Account.of(user));
             BigInteger booked = Evidence.nat(c.get("booked:" + user));
             BigInteger gap = Evidence.total(paid).subtract(booked);
@@ -73,7 +73,7 @@ public final class CallbackTrapScenario implements Scenario {
                     user.toString(), trapped, Evidence.callIds(paid), Evidence.blocks(paid), World.LEDGER_ID.toString(),
                     gap, paid.get(0).sentAt, "paid " + Evidence.total(paid) + " but booked " + booked
                             + ": a callback trapped after the transfer"));
-        };
+        });
     }
 
     private static void claimVulnerable(Exec ex) {
@@ -156,7 +156,7 @@ public final class CallbackTrapScenario implements Scenario {
         for (int i = 0; i < 3; i++) {
             w.sim.ingress(at + w.rounds(8 * i), admin, c.id(), "pay", null);
         }
-        return () -> {
+        return Scenario.Instance.of(List.of(c.id()), () -> {
             boolean open = !c.openContexts().isEmpty();
             if (open || !Boolean.TRUE.equals(c.get("guard:payroll"))) {
                 return List.of();
@@ -173,6 +173,6 @@ public final class CallbackTrapScenario implements Scenario {
                     admin.toString(), trapped, Evidence.callIds(calls), Evidence.blocks(calls),
                     World.LEDGER_ID.toString(), null, calls.isEmpty() ? at : calls.get(0).sentAt,
                     "guard 'payroll' is held with no open context: released only in a callback that trapped"));
-        };
+        });
     }
 }

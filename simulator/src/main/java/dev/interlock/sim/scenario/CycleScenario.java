@@ -59,22 +59,36 @@ public final class CycleScenario implements Scenario {
                 : ex -> ex.reply());
         Principal user = w.newUser();
         w.sim.ingress(at, user, a.id(), "rebalance", null);
-        return () -> {
+        return Scenario.Instance.of(List.of(a.id(), b.id(), c.id()), () -> {
             List<CallRecord> ab = between(w, a.id(), b.id());
             List<CallRecord> bc = between(w, b.id(), c.id());
             List<CallRecord> ca = between(w, c.id(), a.id());
+            List<Incident> out = new ArrayList<>();
+            // The calls of a deadlocked cycle are stalled calls too: unanswered, unbounded waits.
+            for (Canister x : List.of(a, b, c)) {
+                for (CallRecord call : w.sim.callsOf(x.id())) {
+                    long answered = call.respondedAt < 0 ? w.sim.now() : call.respondedAt;
+                    if (call.wait == Wait.UNBOUNDED && answered - call.sentAt >= w.rounds(StallScenario.STALL_AFTER_ROUNDS)) {
+                        out.add(new Incident(AlertClass.STALLED_CALL, name(), variant.label(), x.id().toString(),
+                                user.toString(), List.of(call.context), List.of(call.callId), List.of(), null, null,
+                                call.sentAt + w.rounds(StallScenario.STALL_AFTER_ROUNDS),
+                                "unbounded-wait call to " + call.callee + " stalled in the call cycle"));
+                    }
+                }
+            }
             for (CallRecord back : ca) {
                 CallRecord first = outstandingAt(ab, back.sentAt);
                 CallRecord second = outstandingAt(bc, back.sentAt);
                 if (first != null && second != null) {
-                    return List.of(new Incident(AlertClass.CALL_CYCLE, name(), variant.label(), a.id().toString(),
+                    out.add(0, new Incident(AlertClass.CALL_CYCLE, name(), variant.label(), a.id().toString(),
                             user.toString(), List.of(first.context, second.context, back.context),
                             List.of(first.callId, second.callId, back.callId), List.of(), null, null, back.sentAt,
                             "outstanding calls " + a.id() + " -> " + b.id() + " -> " + c.id() + " -> " + a.id()));
+                    break;
                 }
             }
-            return List.of();
-        };
+            return out;
+        });
     }
 
     private static List<CallRecord> between(World w, Principal from, Principal to) {

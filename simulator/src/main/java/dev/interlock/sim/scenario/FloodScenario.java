@@ -55,7 +55,7 @@ public final class FloodScenario implements Scenario {
         for (int i = 0; i < calls; i++) {
             w.sim.ingress(start + w.sim.rng().nextLong(WINDOW_NANOS / 4), flooder, c.id(), "reindex", null);
         }
-        return () -> {
+        return Scenario.Instance.of(List.of(c.id()), () -> {
             List<String> executed = new ArrayList<>();
             long first = Long.MAX_VALUE;
             for (ContextRecord ctx : w.sim.contextsOf(c.id())) {
@@ -70,6 +70,6 @@ public final class FloodScenario implements Scenario {
             return List.of(new Incident(AlertClass.RATE_ANOMALY, name(), variant.label(), c.id().toString(),
                     flooder.toString(), executed, List.of(), List.of(), null, null, first,
                     executed.size() + " executed reindex calls by one caller within a minute (limit " + LIMIT + ")"));
-        };
+        });
     }
 }

@@ -66,7 +66,7 @@ public final class NotifyScenario implements Scenario {
         for (int i = 0; i < calls; i++) {
             w.sim.ingress(at + w.rounds(3 * i), user, bridge.id(), "convert", each);
         }
-        return () -> {
+        return Scenario.Instance.of(List.of(bridge.id()), () -> {
             BigInteger minted = BigInteger.ZERO;
             for (CallRecord r : w.sim.callsOf(minter.id())) {
                 if (r.block != null && r.transfer != null
@@ -97,7 +97,7 @@ public final class NotifyScenario implements Scenario {
                     bridge.id().toString(), user.toString(), contexts, calls2, List.of(), World.LEDGER_ID.toString(),
                     lost, first == Long.MAX_VALUE ? at : first,
                     "debited " + lost + " for notified mints that never happened and were never reconciled"));
-        };
+        });
     }
 
     /**

@@ -47,7 +47,7 @@ public final class RefundScenario implements Scenario {
         for (int i = 0; i < calls; i++) {
             w.sim.ingress(at + w.sim.rng().nextLong(w.rounds(3)), user, c.id(), "withdraw", null);
         }
-        return () -> {
+        return Scenario.Instance.of(List.of(c.id()), () -> {
             List<CallRecord> paid = Evidence.paid(w.sim, c.id(), Account.of(user));
             if (paid.size() <= 1) {
                 return List.of();
@@ -56,7 +56,7 @@ public final class RefundScenario implements Scenario {
                     user.toString(), Evidence.contexts(paid), Evidence.callIds(paid), Evidence.blocks(paid),
                     World.LEDGER_ID.toString(), Evidence.total(paid).subtract(amount),
                     paid.get(1).sentAt, paid.size() + " payouts for one refund of " + amount));
-        };
+        });
     }
 
     private static void vulnerable(World w, Exec ex) {

@@ -89,7 +89,7 @@ public final class RejectScenario implements Scenario {
         for (int i = 0; i < calls; i++) {
             w.sim.ingress(at + w.rounds(6 * i), user, c.id(), "withdraw", each);
         }
-        return () -> {
+        return Scenario.Instance.of(List.of(c.id()), () -> {
             List<CallRecord> paid = Evidence.paid(w.sim, c.id(), Account.of(user));
             BigInteger balance = Evidence.nat(c.get("balance:" + user));
             BigInteger lost = deposit.subtract(Evidence.total(paid)).subtract(balance);
@@ -108,7 +108,7 @@ public final class RejectScenario implements Scenario {
                     user.toString(), contexts, Evidence.callIds(failed), List.of(), World.LEDGER_ID.toString(), lost,
                     failed.isEmpty() ? at : failed.get(0).sentAt,
                     "debited " + lost + " for transfers that never happened (reject or send failure not rolled back)"));
-        };
+        });
     }
 
     private Instance unknownRetry(World w, Variant variant, long at) {
@@ -123,7 +123,7 @@ public final class RejectScenario implements Scenario {
             attempt(ex, args, variant, deadline, 3);
         });
         w.sim.ingress(at, user, c.id(), "payout", null);
-        return () -> {
+        return Scenario.Instance.of(List.of(c.id()), () -> {
             List<CallRecord> paid = Evidence.paid(w.sim, c.id(), Account.of(user));
             if (paid.size() <= 1) {
                 return List.of();
@@ -133,7 +133,7 @@ public final class RejectScenario implements Scenario {
                     World.LEDGER_ID.toString(), Evidence.total(paid).subtract(amount), paid.get(1).sentAt,
                     "SYS_UNKNOWN treated as failure and retried with a new created_at_time: " + paid.size()
                             + " payouts"));
-        };
+        });
     }
 
     private static void attempt(Exec ex, TransferArgs args, Variant variant, long deadline, int triesLeft) {

@@ -51,7 +51,7 @@ public final class RetryScenario implements Scenario {
             attempt(ex, args, deadline, 3);
         });
         w.sim.ingress(at, user, c.id(), "pay", null);
-        return () -> {
+        return Scenario.Instance.of(List.of(c.id()), () -> {
             List<CallRecord> paid = Evidence.paid(w.sim, c.id(), Account.of(user));
             if (paid.size() <= 1) {
                 return List.of();
@@ -60,7 +60,7 @@ public final class RetryScenario implements Scenario {
                     c.id().toString(), user.toString(), Evidence.contexts(paid), Evidence.callIds(paid),
                     Evidence.blocks(paid), World.LEDGER_ID.toString(), Evidence.total(paid).subtract(amount),
                     paid.get(1).sentAt, paid.size() + " equal transfers without created_at_time"));
-        };
+        });
     }
 
     private static void attempt(Exec ex, TransferArgs args, long deadline, int triesLeft) {

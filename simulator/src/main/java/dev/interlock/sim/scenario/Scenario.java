@@ -25,5 +25,23 @@ public interface Scenario {
     interface Instance {
         /** Invariant violations, checked after the run. */
         List<Incident> incidents();
+
+        /** The monitored canisters of this instance (for telling alerts on fixed variants). */
+        List<dev.interlock.ic.Principal> canisters();
+
+        static Instance of(List<dev.interlock.ic.Principal> canisters,
+                java.util.function.Supplier<List<Incident>> check) {
+            return new Instance() {
+                @Override
+                public List<Incident> incidents() {
+                    return check.get();
+                }
+
+                @Override
+                public List<dev.interlock.ic.Principal> canisters() {
+                    return canisters;
+                }
+            };
+        }
     }
 }

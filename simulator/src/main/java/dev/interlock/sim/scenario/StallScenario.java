@@ -57,7 +57,7 @@ public final class StallScenario implements Scenario {
         for (int i = 0; i < 3; i++) {
             w.sim.ingress(at + w.rounds(4 * i), user, c.id(), "quote", null);
         }
-        return () -> {
+        return Scenario.Instance.of(List.of(c.id()), () -> {
             long limit = w.rounds(STALL_AFTER_ROUNDS);
             List<CallRecord> stalled = new ArrayList<>();
             List<String> contexts = new ArrayList<>();
@@ -79,6 +79,6 @@ public final class StallScenario implements Scenario {
                                 + STALL_AFTER_ROUNDS + " rounds"));
             }
             return out;
-        };
+        });
     }
 }

@@ -45,12 +45,19 @@ public final class ToctouScenario implements Scenario {
         w.fund(c.id(), deposit.multiply(BigInteger.valueOf(10)));
         c.method("withdraw", variant == Variant.VULNERABLE ? ToctouScenario::vulnerable : ToctouScenario::fixed);
         int calls = 2 + w.sim.rng().nextInt(2);
+        List<Integer> percents = new ArrayList<>();
         for (int i = 0; i < calls; i++) {
-            // Each withdrawal alone is covered; together they exceed the deposit.
-            BigInteger amount = deposit.multiply(BigInteger.valueOf(55 + w.sim.rng().nextInt(40))).divide(BigInteger.valueOf(100));
+            // Each withdrawal alone is covered; together they exceed the deposit. Distinct amounts: distinct
+            // requests (two equal ones at once could as well be one request paid twice).
+            int pct;
+            do {
+                pct = 55 + w.sim.rng().nextInt(40);
+            } while (percents.contains(pct));
+            percents.add(pct);
+            BigInteger amount = deposit.multiply(BigInteger.valueOf(pct)).divide(BigInteger.valueOf(100));
             w.sim.ingress(at + w.sim.rng().nextLong(w.rounds(3)), user, c.id(), "withdraw", amount);
         }
-        return () -> {
+        return Scenario.Instance.of(List.of(c.id()), () -> {
             List<CallRecord> paid = Evidence.paid(w.sim, c.id(), Account.of(user));
             BigInteger balance = Evidence.nat(c.get("balance:" + user));
             BigInteger excess = Evidence.total(paid).add(balance).subtract(deposit);
@@ -68,7 +75,7 @@ public final class ToctouScenario implements Scenario {
                     World.LEDGER_ID.toString(), excess.abs(), paid.isEmpty() ? at : paid.get(paid.size() - 1).sentAt,
                     "balance:" + user + " read before an await was overwritten stale: paid " + Evidence.total(paid)
                             + ", left " + balance + ", deposit " + deposit));
-        };
+        });
     }
 
     private static void vulnerable(Exec ex) {

@@ -1,0 +1,94 @@
+package dev.interlock.cli.scan;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.interlock.detector.core.CanisterState;
+import dev.interlock.detector.core.DetectorEngine;
+import dev.interlock.model.Alert;
+import dev.interlock.model.AlertClass;
+import dev.interlock.model.CallEvent;
+import dev.interlock.model.trace.TraceReader;
+
+/**
+ * The offline pipeline: canister log records, in each canister's idx order, through the trace
+ * reader and the very detector engine the service runs, one state per canister; at the end of
+ * input, time-based detectors get a last look at the latest event time seen.
+ */
+public final class Scanner {
+    private final DetectorEngine engine;
+    private final Map<String, TraceReader> readers = new LinkedHashMap<>();
+    private final Map<String, CanisterState> states = new LinkedHashMap<>();
+    private final Map<String, List<CallEvent>> pending = new LinkedHashMap<>();
+    private final List<Alert> alerts = new ArrayList<>();
+    private final Map<String, Long> unusable = new TreeMap<>();
+    private long records;
+    private long events;
+    private long latest;
+
+    public Scanner(DetectorEngine engine) {
+        this.engine = engine;
+    }
+
+    /** One log record of a monitored canister. */
+    public void record(String canister, long idx, long timestampNanos, String content) {
+        records++;
+        latest = Math.max(latest, timestampNanos);
+        TraceReader reader = readers.computeIfAbsent(canister, c -> new TraceReader(c, new TraceReader.Output() {
+            @Override
+            public void event(CallEvent e) {
+                pending.computeIfAbsent(c, k -> new ArrayList<>()).add(e);
+            }
+
+            @Override
+            public void unusable(long i, String text, String reason) {
+                unusable.merge(reason.replaceAll("\"[^\"]*\"", "…"), 1L, Long::sum);
+            }
+        }));
+        reader.accept(idx, timestampNanos, content);
+        drain(canister);
+    }
+
+    private void drain(String canister) {
+        List<CallEvent> ready = pending.remove(canister);
+        if (ready == null) {
+            return;
+        }
+        CanisterState state = states.computeIfAbsent(canister, CanisterState::empty);
+        for (CallEvent e : ready) {
+            events++;
+            alerts.addAll(engine.process(state, e));
+        }
+    }
+
+    /** End of input: flush provisional messages and let time-based detectors decide. */
+    public List<Alert> finish() {
+        readers.forEach((canister, reader) -> {
+            reader.flush();
+            drain(canister);
+        });
+        states.values().forEach(s -> alerts.addAll(engine.tick(s, latest, true)));
+        return List.copyOf(alerts);
+    }
+
+    public long records() {
+        return records;
+    }
+
+    public long events() {
+        return events;
+    }
+
+    public Map<String, Long> unusable() {
+        return unusable;
+    }
+
+    public static Map<AlertClass, Long> countByClass(List<Alert> alerts) {
+        Map<AlertClass, Long> counts = new TreeMap<>();
+        alerts.forEach(a -> counts.merge(a.alertClass(), 1L, Long::sum));
+        return counts;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.interlock.detector.core;
+
+import java.time.Duration;
+
+/**
+ * Thresholds of the detectors.
+ *
+ * @param horizon            how long closed contexts and key writes stay in state (event time)
+ * @param stallAfter         an unbounded-wait call with no response for this long is stalled
+ * @param rateWindow         window of the rate detector
+ * @param rateLimit          replied calls per authenticated caller and method per window
+ * @param anonymousRateLimit the same for the anonymous principal, which all anonymous callers share
+ * @param canisterRateLimit  the same for callers that are canisters (they carry many users' calls)
+ */
+public record DetectorSettings(Duration horizon, Duration stallAfter, Duration rateWindow, int rateLimit,
+        int anonymousRateLimit, int canisterRateLimit) {
+
+    public static DetectorSettings defaults() {
+        return new DetectorSettings(Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofMinutes(1), 10, 1_000,
+                10_000);
+    }
+
+    public DetectorSettings withHorizon(Duration h) {
+        return new DetectorSettings(h, stallAfter, rateWindow, rateLimit, anonymousRateLimit, canisterRateLimit);
+    }
+
+    public DetectorSettings withStallAfter(Duration d) {
+        return new DetectorSettings(horizon, d, rateWindow, rateLimit, anonymousRateLimit, canisterRateLimit);
+    }
+
+    public DetectorSettings withRate(Duration window, int limit, int anonymousLimit, int canisterLimit) {
+        return new DetectorSettings(horizon, stallAfter, window, limit, anonymousLimit, canisterLimit);
+    }
+}
