@@ -94,6 +94,22 @@ public final class Trace {
         return other(CallEventKind.CONTEXT_CLOSE, context, null, null, "rep");
     }
 
+    public Trace rejected(String context) {
+        return other(CallEventKind.CONTEXT_CLOSE, context, null, null, "rej:4");
+    }
+
+    /** An unbounded call (w) or bounded (b) without transfer. */
+    public Trace call(String context, String call, String callee, String method, String wait) {
+        events.add(new CallEvent(nextId(), CANISTER, seq, now(), CallEventKind.CALL, context, null, null, call, callee,
+                method, null, null, false, null, wait));
+        seq++;
+        return this;
+    }
+
+    public Trace openBy(String context, String caller, String method) {
+        return open(context, caller, method);
+    }
+
     /** Advances event time without an event. */
     public Trace after(long nanos) {
         clockOffset += nanos;

@@ -1,0 +1,59 @@
+package dev.interlock.detector.core;
+
+import static dev.interlock.detector.core.DetectorTestSupport.of;
+import static dev.interlock.detector.core.DetectorTestSupport.run;
+import static dev.interlock.detector.core.Trace.ALICE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import dev.interlock.model.AlertClass;
+
+class UnhandledRejectDetectorTest {
+    @Test
+    void aDebitKeptAfterTheTransferWasRejectedIsFlagged() {
+        var alerts = of(run(new Trace()
+                .open("c1", ALICE, "withdraw").read("c1", "balance:a", "100").write("c1", "balance:a", "40")
+                .transfer("c1", "k1", 60).reject("c1", "k1", 2).rejected("c1").events()), AlertClass.UNHANDLED_REJECT);
+
+        assertThat(alerts).singleElement().satisfies(a -> assertThat(a.explanation())
+                .contains("balance:a", "reject 2"));
+    }
+
+    @Test
+    void aDebitRestoredOnRejectIsTheFix() {
+        assertThat(of(run(new Trace()
+                .open("c1", ALICE, "withdraw").write("c1", "balance:a", "40").transfer("c1", "k1", 60)
+                .reject("c1", "k1", 2).read("c1", "balance:a", "40").write("c1", "balance:a", "100").rejected("c1")
+                .events()), AlertClass.UNHANDLED_REJECT)).isEmpty();
+    }
+
+    @Test
+    void aSendFailureLeavesTheDebitUnlessTheSameMessageRestoresIt() {
+        var kept = of(run(new Trace()
+                .open("c1", ALICE, "withdraw").write("c1", "balance:a", "40").transfer("c1", "k1", 60)
+                .sendFailed("c1", "k1").rejected("c1").events()), AlertClass.UNHANDLED_REJECT);
+        var restored = of(run(new Trace()
+                .open("c1", ALICE, "withdraw").write("c1", "balance:a", "40").transfer("c1", "k1", 60)
+                .sendFailed("c1", "k1").write("c1", "balance:a", "100").rejected("c1").events()),
+                AlertClass.UNHANDLED_REJECT);
+
+        assertThat(kept).singleElement().satisfies(a -> assertThat(a.explanation()).contains("synchronous send failure"));
+        assertThat(restored).isEmpty();
+    }
+
+    @Test
+    void aLedgerDuplicateIsSuccessNotFailure() {
+        assertThat(of(run(new Trace()
+                .open("c1", ALICE, "send").write("c1", "balance:a", "40").transfer("c1", "k1", 60, 5L)
+                .error("c1", "k1", "Duplicate").replied("c1").events()), AlertClass.UNHANDLED_REJECT)).isEmpty();
+    }
+
+    @Test
+    void anErrorReplyLikeInsufficientFundsIsAFailure() {
+        assertThat(of(run(new Trace()
+                .open("c1", ALICE, "send").write("c1", "balance:a", "40").transfer("c1", "k1", 60)
+                .error("c1", "k1", "InsufficientFunds").rejected("c1").events()), AlertClass.UNHANDLED_REJECT))
+                .hasSize(1);
+    }
+}
