@@ -18,6 +18,8 @@ import java.util.Set;
 public final class CanisterState {
     public String canister;
     public long lastEventTime;
+    /** Wall-clock time (ms) when the runtime last processed an event of this canister. */
+    public long lastWallMillis;
     public long lastSeq = -1;
     public Map<String, ContextState> contexts = new LinkedHashMap<>();
     public MessageState message;

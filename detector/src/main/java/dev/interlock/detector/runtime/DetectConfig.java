@@ -32,6 +32,30 @@ public interface DetectConfig {
     @WithDefault("10s")
     Duration sessionTimeout();
 
+    /** How often time-based detectors look at every canister when no input arrives. */
+    @WithDefault("10s")
+    Duration tickInterval();
+
+    /** An unbounded-wait call with no response for this long is a STALLED_CALL. */
+    @WithDefault("1m")
+    Duration stallAfter();
+
+    /** RATE_ANOMALY window (aligned to multiples of its length). */
+    @WithDefault("1m")
+    Duration rateWindow();
+
+    /** Served calls per authenticated caller and method per window before RATE_ANOMALY. */
+    @WithDefault("10")
+    int rateLimit();
+
+    /** The same for the anonymous principal, which every anonymous caller shares in canister traces. */
+    @WithDefault("1000")
+    int anonymousRateLimit();
+
+    /** The same for callers that are canisters (they carry many users' calls). */
+    @WithDefault("10000")
+    int canisterRateLimit();
+
     /** Exactly-once commit interval: the upper bound it adds to alert latency. */
     @WithDefault("100ms")
     Duration commitInterval();

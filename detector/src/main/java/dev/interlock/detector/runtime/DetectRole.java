@@ -13,6 +13,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 import org.jboss.logging.Logger;
 
 import dev.interlock.detector.core.DetectorEngine;
+import dev.interlock.detector.core.DetectorSettings;
 import dev.interlock.detector.streams.DetectorTopology;
 import dev.interlock.model.ServiceRole;
 import io.micrometer.core.instrument.Counter;
@@ -66,8 +67,10 @@ public class DetectRole implements ServiceRole {
         MicrometerDetectorMetrics metrics = new MicrometerDetectorMetrics(registry);
         Counter threadFailures = Counter.builder("interlock.detect.thread.failures")
                 .description("Stream threads replaced after an unexpected error").register(registry);
-        streams = new KafkaStreams(DetectorTopology.build(() -> DetectorEngine.withDefaults(config.horizon()), metrics),
-                props);
+        DetectorSettings settings = new DetectorSettings(config.horizon(), config.stallAfter(), config.rateWindow(),
+                config.rateLimit(), config.anonymousRateLimit(), config.canisterRateLimit());
+        streams = new KafkaStreams(DetectorTopology.build(() -> DetectorEngine.withDefaults(settings), metrics,
+                config.tickInterval()), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("A detector stream thread failed; replacing it", e);
             threadFailures.increment();

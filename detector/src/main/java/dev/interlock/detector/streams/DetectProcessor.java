@@ -1,11 +1,16 @@
 package dev.interlock.detector.streams;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import dev.interlock.detector.core.CanisterState;
@@ -24,18 +29,44 @@ import dev.interlock.model.Topics;
 final class DetectProcessor implements Processor<String, byte[], String, byte[]> {
     private final DetectorEngine engine;
     private final DetectorMetrics metrics;
+    private final Duration tick;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, CanisterState> store;
 
-    DetectProcessor(DetectorEngine engine, DetectorMetrics metrics) {
+    DetectProcessor(DetectorEngine engine, DetectorMetrics metrics, Duration tick) {
         this.engine = engine;
         this.metrics = metrics;
+        this.tick = tick;
     }
 
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.store = context.getStateStore(DetectorTopology.STORE_CANISTER_STATE);
+        context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::tickAll);
+    }
+
+    /** Time passes for every canister of this task, events or not. */
+    private void tickAll(long wallMillis) {
+        List<KeyValue<String, CanisterState>> changed = new ArrayList<>();
+        try (KeyValueIterator<String, CanisterState> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, CanisterState> kv = it.next();
+                CanisterState state = kv.value;
+                long elapsed = state.lastWallMillis == 0 ? 0
+                        : Math.max(0, wallMillis - state.lastWallMillis) * 1_000_000L;
+                List<Alert> alerts = engine.tick(state, state.lastEventTime + elapsed, false);
+                if (!alerts.isEmpty()) {
+                    changed.add(KeyValue.pair(kv.key, state));
+                    for (Alert alert : alerts) {
+                        metrics.alertRaised(alert.alertClass());
+                        context.forward(new Record<>(alert.canister(), Json.encode(alert), wallMillis),
+                                DetectorTopology.SINK_ALERTS);
+                    }
+                }
+            }
+        }
+        changed.forEach(kv -> store.put(kv.key, kv.value));
     }
 
     @Override
@@ -60,6 +91,7 @@ final class DetectProcessor implements Processor<String, byte[], String, byte[]>
             state = CanisterState.empty(event.canister());
         }
         List<Alert> alerts = engine.process(state, event);
+        state.lastWallMillis = context.currentSystemTimeMs();
         metrics.eventProcessed();
         store.put(event.canister(), state);
         for (Alert alert : alerts) {

@@ -1,5 +1,6 @@
 package dev.interlock.detector.streams;
 
+import java.time.Duration;
 import java.util.function.Supplier;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -15,8 +16,11 @@ import dev.interlock.model.Topics;
  *
  * <pre>
  *   interlock.calls ──► detect (state store: canister-state) ──► interlock.alerts
- *                                                            └─► interlock.quarantine
+ *                       ▲ wall-clock timer (tick)             └─► interlock.quarantine
  * </pre>
+ *
+ * The timer lets time-based detectors (stalled calls) fire when no new input arrives: each
+ * canister's event time is extrapolated by the wall-clock time elapsed since its last event.
  */
 public final class DetectorTopology {
     public static final String SOURCE_CALLS = "calls";
@@ -28,10 +32,17 @@ public final class DetectorTopology {
     private DetectorTopology() {
     }
 
+    /** Default interval of the timer that lets time-based detectors fire without new input. */
+    public static final Duration DEFAULT_TICK = Duration.ofSeconds(10);
+
     public static Topology build(Supplier<DetectorEngine> engine, DetectorMetrics metrics) {
+        return build(engine, metrics, DEFAULT_TICK);
+    }
+
+    public static Topology build(Supplier<DetectorEngine> engine, DetectorMetrics metrics, Duration tick) {
         Topology t = new Topology();
         t.addSource(SOURCE_CALLS, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), Topics.CALLS);
-        t.addProcessor(PROCESSOR_DETECT, () -> new DetectProcessor(engine.get(), metrics), SOURCE_CALLS);
+        t.addProcessor(PROCESSOR_DETECT, () -> new DetectProcessor(engine.get(), metrics, tick), SOURCE_CALLS);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_CANISTER_STATE),
                 Serdes.String(), new CanisterStateSerde()), PROCESSOR_DETECT);
         t.addSink(SINK_ALERTS, Topics.ALERTS, Serdes.String().serializer(), Serdes.ByteArray().serializer(),

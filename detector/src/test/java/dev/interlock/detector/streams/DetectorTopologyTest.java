@@ -91,6 +91,22 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void aStalledCallIsReportedByTheTimerWithoutAnyFurtherInput() {
+        List<CallEvent> events = new Trace().open("ctx-9", Trace.ALICE, "quote")
+                .call("ctx-9", "call-9", "oracle", "get_price", "u").events();
+        events.forEach(e -> calls.pipeInput(e.canister(), Json.encode(e)));
+        assertThat(alerts.isEmpty()).isTrue();
+
+        driver.advanceWallClockTime(Duration.ofSeconds(75));
+
+        Alert alert = Json.decode(alerts.readRecord().value(), Alert.class);
+        assertThat(alert.alertClass()).isEqualTo(AlertClass.STALLED_CALL);
+        assertThat(alert.evidence().callIds()).containsExactly("call-9");
+        driver.advanceWallClockTime(Duration.ofSeconds(75));
+        assertThat(alerts.isEmpty()).as("raised once").isTrue();
+    }
+
+    @Test
     void eventKeyedByAnotherCanisterIsQuarantinedNotCorrelated() {
         CallEvent e = doubleSpend().get(0);
         calls.pipeInput("some-other-canister", Json.encode(e));
