@@ -21,9 +21,11 @@ import java.util.List;
  * @param transfer     CALL to a ledger transfer method: its arguments
  * @param outcome      CALLBACK: reply or reject as the canister saw it
  * @param rolledBack   the message that printed this event trapped, so its effects never happened
- * @param subject      state key, guard name or journal id of evidence events
+ * @param subject      state key, guard name or journal id of evidence events; the correlation id (trace
+ *                     field {@code r}) of CONTEXT_OPEN and CALL events
  * @param value        value of evidence events (written value, guard taken, journal result), a trap's message,
- *                     a CALL's wait kind (u, b, n) or how a context closed (rep, rej:code)
+ *                     a CALL's wait kind (u, b, n), a CONTEXT_OPEN's kind (u, t, h, l) or how a context
+ *                     closed (rep, rej:code)
  */
 public record CallEvent(
         String id,

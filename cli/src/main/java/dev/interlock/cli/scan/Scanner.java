@@ -8,6 +8,7 @@ import java.util.TreeMap;
 
 import dev.interlock.detector.core.CanisterState;
 import dev.interlock.detector.core.DetectorEngine;
+import dev.interlock.detector.graph.CallGraph;
 import dev.interlock.model.Alert;
 import dev.interlock.model.AlertClass;
 import dev.interlock.model.CallEvent;
@@ -15,11 +16,13 @@ import dev.interlock.model.trace.TraceReader;
 
 /**
  * The offline pipeline: canister log records, in each canister's idx order, through the trace
- * reader and the very detector engine the service runs, one state per canister; at the end of
- * input, time-based detectors get a last look at the latest event time seen.
+ * reader and the very detector engine the service runs, one state per canister, plus the
+ * cross-canister call graph; at the end of input, time-based detectors get a last look at the
+ * latest event time seen.
  */
 public final class Scanner {
     private final DetectorEngine engine;
+    private final CallGraph graph = new CallGraph();
     private final Map<String, TraceReader> readers = new LinkedHashMap<>();
     private final Map<String, CanisterState> states = new LinkedHashMap<>();
     private final Map<String, List<CallEvent>> pending = new LinkedHashMap<>();
@@ -61,6 +64,7 @@ public final class Scanner {
         for (CallEvent e : ready) {
             events++;
             alerts.addAll(engine.process(state, e));
+            alerts.addAll(graph.accept(e));
         }
     }
 

@@ -112,9 +112,10 @@ public final class TraceReader {
         String x = p.text("x");
         JsonNode f = p.fields();
         return switch (p.event()) {
-            case ENTRY -> CallEvent.open(id, canister, idx, ts, x, p.text("f"), p.text("m"));
+            case ENTRY -> new CallEvent(id, canister, idx, ts, CallEventKind.CONTEXT_OPEN, x, p.text("f"), p.text("m"),
+                    null, null, null, null, null, false, p.text("r"), p.text("k"));
             case CALL -> new CallEvent(id, canister, idx, ts, CallEventKind.CALL, x, null, null, p.text("c"), p.text("to"),
-                    p.text("m"), transfer(f), null, false, null, p.text("w"));
+                    p.text("m"), transfer(f), null, false, p.text("r"), p.text("w"));
             case CALLBACK -> CallEvent.callback(id, canister, idx, ts, x, p.text("c"), outcome(f));
             case CLEANUP -> CallEvent.other(id, canister, idx, ts, CallEventKind.CLEANUP, x, p.text("c"), null, null);
             case SEND_FAILED -> CallEvent.other(id, canister, idx, ts, CallEventKind.SEND_FAILED, x, p.text("c"), null,
