@@ -13,7 +13,11 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.util.HexFormat;
+
 import dev.interlock.cli.scan.Scanner;
+import dev.interlock.ic.ValueJson;
+import dev.interlock.ingest.normalise.Icrc3BlockDecoder;
 import dev.interlock.detector.core.DetectorEngine;
 import dev.interlock.detector.core.DetectorSettings;
 import dev.interlock.model.Alert;
@@ -30,8 +34,12 @@ public final class ScanCommand implements Callable<Integer> {
     List<Path> calls;
 
     @Option(names = "--blocks", arity = "1..*", paramLabel = "FILE",
-            description = "Ledger block files (accepted; ledger reconciliation detectors use them in a later version).")
+            description = "Ledger block files ({ledger, index, hash, block} rows, as simulate writes them).")
     List<Path> blocks;
+
+    @Option(names = "--reconcile-window", defaultValue = "5m", converter = Durations.class,
+            description = "How long a notify's expected transfer may take to appear (default ${DEFAULT-VALUE}).")
+    java.time.Duration reconcileWindow;
 
     @Option(names = "--out", required = true, description = "Alerts file to write (NDJSON).")
     Path out;
@@ -42,8 +50,25 @@ public final class ScanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ObjectMapper mapper = new ObjectMapper();
-        Scanner scanner = new Scanner(DetectorEngine.withDefaults(DetectorSettings.defaults()));
+        Scanner scanner = new Scanner(DetectorEngine.withDefaults(DetectorSettings.defaults()),
+                reconcileWindow.toNanos());
         long started = System.nanoTime();
+        for (Path file : blocks == null ? List.<Path>of() : blocks) {
+            long lineNo = 0;
+            try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    lineNo++;
+                    try {
+                        JsonNode n = mapper.readTree(line);
+                        scanner.block(Icrc3BlockDecoder.decode(n.get("ledger").asText(), n.get("index").asLong(),
+                                HexFormat.of().parseHex(n.get("hash").asText()), ValueJson.read(n.get("block"))));
+                    } catch (RuntimeException | IOException e) {
+                        System.err.printf("%s:%d: not a block row (%s), skipped%n", file, lineNo, e.getMessage());
+                    }
+                }
+            }
+        }
         for (Path file : calls) {
             long size = Math.max(1, Files.size(file));
             long read = 0;

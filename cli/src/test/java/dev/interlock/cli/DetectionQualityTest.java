@@ -19,6 +19,7 @@ import dev.interlock.detector.core.Detector;
 import dev.interlock.detector.core.DetectorEngine;
 import dev.interlock.detector.core.DetectorSettings;
 import dev.interlock.ic.Principal;
+import dev.interlock.ingest.normalise.Icrc3BlockDecoder;
 import dev.interlock.model.Alert;
 import dev.interlock.model.AlertClass;
 import dev.interlock.sim.SimOptions;
@@ -40,7 +41,7 @@ class DetectionQualityTest {
     /** Classes with a detector so far; the others are reported with recall 0 until theirs exists. */
     static final Set<AlertClass> IMPLEMENTED = EnumSet.of(AlertClass.DOUBLE_SPEND, AlertClass.REENTRANCY,
             AlertClass.CALLBACK_TRAP, AlertClass.UNHANDLED_REJECT, AlertClass.STALLED_CALL, AlertClass.RATE_ANOMALY,
-            AlertClass.NON_IDEMPOTENT_TRANSFER, AlertClass.CALL_CYCLE);
+            AlertClass.NON_IDEMPOTENT_TRANSFER, AlertClass.CALL_CYCLE, AlertClass.LEDGER_RECONCILIATION);
 
     record ClassQuality(long incidents, long detected, long alerts, long trueAlerts) {
         double recall() {
@@ -72,13 +73,17 @@ class DetectionQualityTest {
         int instances = heavy() ? 1_500 : 150;
         SimOptions o = SimOptions.defaults(20261124).withScenarios(all).withInstances(instances).withEvidence(evidence)
                 .withDuration(Duration.ofMinutes(heavy() ? 200 : 20)).withRate(heavy() ? 80 : 20);
-        Scanner scanner = new Scanner(DetectorEngine.withDefaults(DetectorSettings.defaults()));
+        Scanner scanner = new Scanner(DetectorEngine.withDefaults(DetectorSettings.defaults()), 300_000_000_000L);
         Simulation.Result result = Simulation.run(o, new SimSink() {
             @Override
             public void logRecord(Principal canister, LogRecord r) {
                 scanner.record(canister.toString(), r.idx(), r.timestampNanos(), r.content());
             }
         });
+        var ledger = result.world().ledger;
+        for (int b = 0; b < ledger.length(); b++) {
+            scanner.block(Icrc3BlockDecoder.decode(ledger.id().toString(), b, ledger.hash(b), ledger.blocks().get(b)));
+        }
         List<Alert> alerts = scanner.finish();
         Set<String> fixedCanisters = new HashSet<>();
         result.instances().stream().filter(i -> i.variant() == Variant.FIXED)
@@ -135,6 +140,7 @@ class DetectionQualityTest {
             needs.put(d.alertClass(), d.evidenceNeeded());
         }
         needs.put(AlertClass.CALL_CYCLE, "correlation ids (required when the callee is monitored)");
+        needs.put(AlertClass.LEDGER_RECONCILIATION, "ledger blocks; journal events to tell reconciled notifies");
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%n%s: %d log records, %d incidents, %d alerts (%d on fixed variants), "
                 + "precision %.4f%n", title, r.records(), r.incidents(), r.alerts(), r.alertsOnFixed(), r.precision()));

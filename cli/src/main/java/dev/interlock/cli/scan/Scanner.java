@@ -9,6 +9,8 @@ import java.util.TreeMap;
 import dev.interlock.detector.core.CanisterState;
 import dev.interlock.detector.core.DetectorEngine;
 import dev.interlock.detector.graph.CallGraph;
+import dev.interlock.detector.ledger.Reconciler;
+import dev.interlock.model.LedgerBlock;
 import dev.interlock.model.Alert;
 import dev.interlock.model.AlertClass;
 import dev.interlock.model.CallEvent;
@@ -23,6 +25,7 @@ import dev.interlock.model.trace.TraceReader;
 public final class Scanner {
     private final DetectorEngine engine;
     private final CallGraph graph = new CallGraph();
+    private final Reconciler reconciler;
     private final Map<String, TraceReader> readers = new LinkedHashMap<>();
     private final Map<String, CanisterState> states = new LinkedHashMap<>();
     private final Map<String, List<CallEvent>> pending = new LinkedHashMap<>();
@@ -32,8 +35,14 @@ public final class Scanner {
     private long events;
     private long latest;
 
-    public Scanner(DetectorEngine engine) {
+    public Scanner(DetectorEngine engine, long reconciliationWindowNanos) {
         this.engine = engine;
+        this.reconciler = new Reconciler(reconciliationWindowNanos);
+    }
+
+    /** One ledger block (blocks may come after the calls they settle: decisions wait for the end). */
+    public void block(LedgerBlock b) {
+        reconciler.block(b);
     }
 
     /** One log record of a monitored canister. */
@@ -65,6 +74,7 @@ public final class Scanner {
             events++;
             alerts.addAll(engine.process(state, e));
             alerts.addAll(graph.accept(e));
+            reconciler.accept(e);
         }
     }
 
@@ -75,6 +85,7 @@ public final class Scanner {
             drain(canister);
         });
         states.values().forEach(s -> alerts.addAll(engine.tick(s, latest, true)));
+        alerts.addAll(reconciler.tick(latest));
         return List.copyOf(alerts);
     }
 

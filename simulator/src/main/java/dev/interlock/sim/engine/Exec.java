@@ -142,8 +142,13 @@ public final class Exec {
     /** A call; for bounded-wait calls {@code timeoutNanos} overrides the simulation's default deadline. */
     public CallStart call(Principal callee, String method, Object callArgs, Wait wait, long timeoutNanos, Callback cb,
             Cleanup cleanup) {
+        return call(callee, method, callArgs, wait, timeoutNanos, cb, cleanup, null);
+    }
+
+    private CallStart call(Principal callee, String method, Object callArgs, Wait wait, long timeoutNanos, Callback cb,
+            Cleanup cleanup, TransferArgs expected) {
         String callId = canister.nextCallId();
-        TransferArgs tx = callArgs instanceof TransferArgs t ? t : null;
+        TransferArgs tx = callArgs instanceof TransferArgs t ? t : expected;
         String correlation = sim.isMonitored(callee) ? callId : null;
         trace(Evidence.REQUIRED, TraceWriter.call(context.id, callId, callee.toString(), method, wait, correlation, tx));
         CallRecord record = new CallRecord(canister.id, context.id, callId, callee, method, wait, tx, now);
@@ -170,6 +175,11 @@ public final class Exec {
 
     public CallStart notify(Principal callee, String method, Object callArgs) {
         return call(callee, method, callArgs, Wait.NOTIFY, null, null);
+    }
+
+    /** A notify whose expected effect is a ledger transfer; the trace line carries it as {@code tx}. */
+    public CallStart notify(Principal callee, String method, Object callArgs, TransferArgs expectedTransfer) {
+        return call(callee, method, callArgs, Wait.NOTIFY, 0, null, null, expectedTransfer);
     }
 
     /** Sets a one-shot timer (staged like any effect: a trap cancels it). */

@@ -54,7 +54,12 @@ public final class NotifyScenario implements Scenario {
             }
             ex.write(key, balance.subtract(amount));
             String request = ex.self() + "/" + ex.contextId();
-            ex.notify(minter.id(), "mint", new MintRequest(request, ex.caller(), amount));
+            TransferArgs expected = TransferArgs.transfer(Account.of(w.minter), Account.of(ex.caller()), amount)
+                    .withMemo(memo(request));
+            if (variant == Variant.FIXED) {
+                ex.journalIntent(request, "mint", null);
+            }
+            ex.notify(minter.id(), "mint", new MintRequest(request, ex.caller(), amount), expected);
             if (variant == Variant.FIXED) {
                 ex.setTimer(w.rounds(30), "reconcile-" + ex.contextId(),
                         reconcile(w, minter.id(), request, ex.caller(), amount));
@@ -112,9 +117,17 @@ public final class NotifyScenario implements Scenario {
             } else if (!Boolean.TRUE.equals(o.payload())) {
                 String k = "balance:" + caller;
                 cb.write(k, cb.readNat(k).add(amount)); // the mint never happened: give it back
+                cb.journalResult(request, false);
+            } else {
+                cb.journalResult(request, true);
             }
             cb.reply();
         }, null);
+    }
+
+    /** The memo the minter puts on the mint of a request: its id's last 32 bytes. */
+    static byte[] memo(String request) {
+        return request.substring(Math.max(0, request.length() - 32)).getBytes(StandardCharsets.UTF_8);
     }
 
     /** What the bridge asks the minter to do. */
@@ -135,8 +148,7 @@ public final class NotifyScenario implements Scenario {
                 return;
             }
             ex.write("minted:" + req.id(), true);
-            TransferArgs args = ex.pay(Account.of(req.to()), req.amount()).withCreatedAt(ex.now())
-                    .withMemo(req.id().substring(Math.max(0, req.id().length() - 32)).getBytes(StandardCharsets.UTF_8));
+            TransferArgs args = ex.pay(Account.of(req.to()), req.amount()).withCreatedAt(ex.now()).withMemo(memo(req.id()));
             ex.transfer(World.LEDGER_ID, args, Wait.UNBOUNDED, (cb, o) -> {
                 if (!o.transferOk()) {
                     cb.write("minted:" + req.id(), false);

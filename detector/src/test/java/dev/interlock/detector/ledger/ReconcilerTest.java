@@ -1,0 +1,69 @@
+package dev.interlock.detector.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+
+import org.junit.jupiter.api.Test;
+
+import dev.interlock.model.AlertClass;
+import dev.interlock.model.CallEvent;
+import dev.interlock.model.CallEventKind;
+import dev.interlock.model.LedgerBlock;
+import dev.interlock.model.Transfer;
+
+class ReconcilerTest {
+    private static final long MINUTE = 60_000_000_000L;
+    private final Reconciler reconciler = new Reconciler(5 * MINUTE);
+
+    private void notifyMint(String ctx, String call, long amount, String memo) {
+        reconciler.accept(CallEvent.other("e-w-" + ctx, "bridge", 0, 1, CallEventKind.STATE_WRITE, ctx, null,
+                "balance:u", "0"));
+        reconciler.accept(new CallEvent("e-" + call, "bridge", 1, 1_000, CallEventKind.CALL, ctx, null, null, call,
+                "minter", "mint", new Transfer("user", BigInteger.valueOf(amount), memo, null), null, false, null, "n"));
+    }
+
+    private static LedgerBlock mint(long amount, String memo) {
+        return new LedgerBlock("ledger", 7, "h", null, 2_000, "mint", null, "user", BigInteger.valueOf(amount), null,
+                memo, null);
+    }
+
+    @Test
+    void aNotifyWhoseTransferNeverAppearsIsFlaggedOnceTheWindowPassed() {
+        notifyMint("c1", "k1", 500, "ab");
+        assertThat(reconciler.tick(1_000 + 4 * MINUTE)).isEmpty();
+
+        assertThat(reconciler.tick(1_000 + 6 * MINUTE)).singleElement().satisfies(a -> {
+            assertThat(a.alertClass()).isEqualTo(AlertClass.LEDGER_RECONCILIATION);
+            assertThat(a.evidence().callIds()).containsExactly("k1");
+            assertThat(a.amountAtStake()).isEqualTo(BigInteger.valueOf(500));
+        });
+    }
+
+    @Test
+    void theExpectedBlockSettlesIt() {
+        notifyMint("c1", "k1", 500, "ab");
+        reconciler.block(mint(500, "ab"));
+
+        assertThat(reconciler.tick(1_000 + 6 * MINUTE)).isEmpty();
+    }
+
+    @Test
+    void aBlockWithAnotherMemoIsNotTheExpectedOne() {
+        notifyMint("c1", "k1", 500, "ab");
+        reconciler.block(mint(500, "cd"));
+
+        assertThat(reconciler.tick(1_000 + 6 * MINUTE)).hasSize(1);
+    }
+
+    @Test
+    void aJournalCompletedByTheCanistersReconciliationSettlesIt() {
+        reconciler.accept(CallEvent.other("e-ji", "bridge", 0, 1, CallEventKind.JOURNAL_INTENT, "c1", null, "req-1",
+                "mint"));
+        notifyMint("c1", "k1", 500, "ab");
+        reconciler.accept(CallEvent.other("e-jr", "bridge", 9, 3_000, CallEventKind.JOURNAL_RESULT, "c7", null,
+                "req-1", "false"));
+
+        assertThat(reconciler.tick(1_000 + 6 * MINUTE)).isEmpty();
+    }
+}
