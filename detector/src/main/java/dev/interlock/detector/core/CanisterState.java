@@ -34,6 +34,8 @@ public final class CanisterState {
     /** Send time of the oldest unbounded call still awaited (a hint; MAX_VALUE when none). */
     public long oldestUnbounded = Long.MAX_VALUE;
 
+    /** Failed calls whose callback trapped, until a cleanup restores (or not). */
+    public List<UnhandledRejectDetector.PendingRestore> pendingRestores = new ArrayList<>();
     /** Whether this canister prints optional evidence (state keys, guards, journal) at all. */
     public boolean sawOptionalEvidence;
 

@@ -30,11 +30,40 @@ public final class UnhandledRejectDetector implements Detector {
 
     @Override
     public void onMessageEnd(MessageState m, CanisterState state, List<Alert> out) {
-        if (m.trapped) {
-            return; // a trapped message committed nothing; CALLBACK_TRAP speaks for it
+        // A failed call whose callback trapped: only a cleanup that writes the key can still restore it.
+        for (PendingRestore p : new ArrayList<>(state.pendingRestores)) {
+            if (p.trapSeq >= m.startSeq) {
+                continue;
+            }
+            state.pendingRestores.remove(p);
+            boolean cleanupRestored = m.kind == MessageState.Kind.CLEANUP && p.call.equals(m.call)
+                    && p.context.equals(m.context) && m.writes.containsKey(p.key);
+            ContextState ctx = state.context(p.context);
+            OutgoingCall c = ctx == null ? null : ctx.calls.get(p.call);
+            if (!cleanupRestored && ctx != null && c != null) {
+                out.add(alert(state, ctx, c, p.key, p.value, " (its callback trapped, so any restore was discarded)"));
+            }
         }
         ContextState ctx = state.context(m.context);
         if (ctx == null) {
+            return;
+        }
+        if (m.trapped) {
+            OutgoingCall c = m.kind == MessageState.Kind.CALLBACK ? ctx.calls.get(m.call) : null;
+            if (c != null && c.failed()) {
+                for (StateWrite before : ctx.writes) {
+                    if (before.seq < c.sentSeq) {
+                        PendingRestore p = new PendingRestore();
+                        p.context = ctx.id;
+                        p.call = c.id;
+                        p.key = before.key;
+                        p.value = before.value;
+                        p.trapSeq = m.startSeq;
+                        state.pendingRestores.add(p);
+                        break;
+                    }
+                }
+            }
             return;
         }
         List<OutgoingCall> failed = new ArrayList<>();
@@ -58,18 +87,45 @@ public final class UnhandledRejectDetector implements Detector {
                 StateWrite after = m.writes.get(before.key);
                 boolean restored = after != null && after.seq > c.sentSeq && after != before;
                 if (!restored) {
-                    out.add(Alerts.of(AlertClass.UNHANDLED_REJECT, Severity.WARNING, state,
-                            ctx.id + "/" + c.id + "/" + before.key).context(ctx).call(c).basis("state-keys", "call-outcome")
-                            .explain("Context %s (%s of %s) wrote %s = %s before call %s to %s.%s, which failed (%s), "
-                                    + "and did not restore it when it learned of the failure: the change stays although "
-                                    + "the call's effect never happened. Restore on every failure path (reject, error "
-                                    + "reply, send failure).", ctx.id, ctx.method, ctx.caller, before.key, before.value,
-                                    c.id, c.callee, c.method, describe(c))
-                            .build());
+                    out.add(alert(state, ctx, c, before.key, before.value, ""));
                     break;
                 }
             }
         }
+    }
+
+    @Override
+    public void onTime(long nowNanos, CanisterState state, List<Alert> out) {
+        if (state.message == null && !state.pendingRestores.isEmpty()) {
+            for (PendingRestore p : new ArrayList<>(state.pendingRestores)) {
+                state.pendingRestores.remove(p);
+                ContextState ctx = state.context(p.context);
+                OutgoingCall c = ctx == null ? null : ctx.calls.get(p.call);
+                if (ctx != null && c != null) {
+                    out.add(alert(state, ctx, c, p.key, p.value, " (its callback trapped, so any restore was discarded)"));
+                }
+            }
+        }
+    }
+
+    private static Alert alert(CanisterState state, ContextState ctx, OutgoingCall c, String key, String value,
+            String note) {
+        return Alerts.of(AlertClass.UNHANDLED_REJECT, Severity.WARNING, state, ctx.id + "/" + c.id + "/" + key)
+                .context(ctx).call(c).basis("state-keys", "call-outcome")
+                .explain("Context %s (%s of %s) wrote %s = %s before call %s to %s.%s, which failed (%s), and did not "
+                        + "restore it when it learned of the failure%s: the change stays although the call's effect "
+                        + "never happened. Restore on every failure path (reject, error reply, send failure).", ctx.id,
+                        ctx.method, ctx.caller, key, value, c.id, c.callee, c.method, describe(c), note)
+                .build();
+    }
+
+    /** A failed call whose callback trapped, waiting to see whether a cleanup restores the key. */
+    public static final class PendingRestore {
+        public String context;
+        public String call;
+        public String key;
+        public String value;
+        public long trapSeq;
     }
 
     private static String describe(OutgoingCall c) {

@@ -104,4 +104,12 @@ class DoubleSpendDetectorTest {
 
         assertThat(state.contexts.keySet()).containsExactly("ctx-2", "ctx-3");
     }
+
+    @Test
+    void aHeldGuardThatTurnsTheSecondCallAwayIsTheFixAndIsNotFlagged() {
+        assertThat(run(new Trace()
+                .open("ctx-1", ALICE, "withdraw").acquire("ctx-1", "withdraw:alice").transfer("ctx-1", "call-1", 500)
+                .open("ctx-2", ALICE, "withdraw").guardBusy("ctx-2", "withdraw:alice").rejected("ctx-2")
+                .reply("ctx-1", "call-1", 7).release("ctx-1", "withdraw:alice").replied("ctx-1").events())).isEmpty();
+    }
 }

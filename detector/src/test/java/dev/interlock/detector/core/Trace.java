@@ -78,6 +78,11 @@ public final class Trace {
         return other(CallEventKind.GUARD_ACQUIRE, context, null, guard, "true");
     }
 
+    /** A guard found held by another context (not taken). */
+    public Trace guardBusy(String context, String guard) {
+        return other(CallEventKind.GUARD_ACQUIRE, context, null, guard, "false");
+    }
+
     public Trace release(String context, String guard) {
         return other(CallEventKind.GUARD_RELEASE, context, null, guard, null);
     }

@@ -56,4 +56,21 @@ class UnhandledRejectDetectorTest {
                 .error("c1", "k1", "InsufficientFunds").rejected("c1").events()), AlertClass.UNHANDLED_REJECT))
                 .hasSize(1);
     }
+
+    @Test
+    void aRestoreWrittenByACallbackThatTrappedNeverHappened() {
+        var restoredThenTrapped = of(run(new Trace()
+                .open("c1", ALICE, "withdraw").write("c1", "balance:a", "40").transfer("c1", "k1", 60)
+                .reject("c1", "k1", 2).write("c1", "balance:a", "100").rolledBack().trap("c1", "boom")
+                .open("c2", ALICE, "withdraw").events()), AlertClass.UNHANDLED_REJECT);
+        var restoredInCleanup = of(run(new Trace()
+                .open("c1", ALICE, "withdraw").write("c1", "balance:a", "40").transfer("c1", "k1", 60)
+                .reject("c1", "k1", 2).write("c1", "balance:a", "100").rolledBack().trap("c1", "boom")
+                .cleanup("c1", "k1").write("c1", "balance:a", "100")
+                .open("c2", ALICE, "withdraw").events()), AlertClass.UNHANDLED_REJECT);
+
+        assertThat(restoredThenTrapped).singleElement()
+                .satisfies(a -> assertThat(a.explanation()).contains("callback trapped"));
+        assertThat(restoredInCleanup).isEmpty();
+    }
 }
