@@ -48,7 +48,7 @@ public final class CallbackTrapDetector implements Detector {
             if (ctx == null || call == null) {
                 return;
             }
-            String guard = ctx.guards.isEmpty() ? null : ctx.guards.iterator().next();
+            String guard = ctx.holdsGuards() ? ctx.guards.iterator().next() : null;
             if (call.paidOut() || guard != null) {
                 PendingTrap p = new PendingTrap();
                 p.context = ctx.id;

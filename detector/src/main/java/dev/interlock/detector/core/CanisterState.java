@@ -1,6 +1,5 @@
 package dev.interlock.detector.core;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,23 +20,62 @@ public final class CanisterState {
     /** Wall-clock time (ms) when the runtime last processed an event of this canister. */
     public long lastWallMillis;
     public long lastSeq = -1;
+    /** Event time up to which eviction last ran (it runs in steps, not on every event). */
+    public long lastEvictionTime = Long.MIN_VALUE;
     public Map<String, ContextState> contexts = new LinkedHashMap<>();
     public MessageState message;
     public Map<String, List<StateWrite>> keyWrites = new HashMap<>();
     /** guard → context holding it. */
     public Map<String, String> guardOwners = new HashMap<>();
-    /** "caller|method" → close times of replied contexts within the rate window. */
-    public Map<String, ArrayDeque<Long>> replies = new HashMap<>();
+    /** RATE_ANOMALY: the current (aligned) window and "caller|method" → replied contexts in it. */
+    public long rateBucket = Long.MIN_VALUE;
+    public Map<String, Integer> replies = new HashMap<>();
     public Set<String> raisedAlerts = new LinkedHashSet<>();
     /** Trapped callbacks whose cleanup is still to come. */
     public List<CallbackTrapDetector.PendingTrap> pendingTraps = new ArrayList<>();
-    /** Send time of the oldest unbounded call still awaited (a hint; MAX_VALUE when none). */
-    public long oldestUnbounded = Long.MAX_VALUE;
+    /** Unbounded-wait calls still awaiting a response, as context/call pairs (what STALLED_CALL watches). */
+    public List<String[]> unboundedAwaiting = new ArrayList<>();
 
     /** Failed calls whose callback trapped, until a cleanup restores (or not). */
     public List<UnhandledRejectDetector.PendingRestore> pendingRestores = new ArrayList<>();
     /** Whether this canister prints optional evidence (state keys, guards, journal) at all. */
     public boolean sawOptionalEvidence;
+
+    /** caller|method → contexts; derived from {@link #contexts}, not stored (transient), rebuilt on demand. */
+    private transient Map<String, List<ContextState>> byCallerMethod;
+
+    /** Contexts of one caller on one method, oldest first. */
+    public List<ContextState> contextsOf(String caller, String method) {
+        if (byCallerMethod == null) {
+            byCallerMethod = new HashMap<>();
+            for (ContextState c : contexts.values()) {
+                if (c.caller != null && c.method != null) {
+                    byCallerMethod.computeIfAbsent(c.caller + "|" + c.method, k -> new ArrayList<>()).add(c);
+                }
+            }
+        }
+        return byCallerMethod.getOrDefault(caller + "|" + method, List.of());
+    }
+
+    /** The index changes with contexts: opened ones are added, evicted ones dropped. */
+    void indexed(ContextState c) {
+        if (byCallerMethod != null && c.caller != null && c.method != null) {
+            byCallerMethod.computeIfAbsent(c.caller + "|" + c.method, k -> new ArrayList<>()).add(c);
+        }
+    }
+
+    /** An evicted context leaves the index too (it sits near the front of its list: lists are in open order). */
+    void unindex(ContextState c) {
+        if (byCallerMethod != null && c.caller != null && c.method != null) {
+            List<ContextState> list = byCallerMethod.get(c.caller + "|" + c.method);
+            if (list != null) {
+                list.remove(c);
+                if (list.isEmpty()) {
+                    byCallerMethod.remove(c.caller + "|" + c.method);
+                }
+            }
+        }
+    }
 
     public static CanisterState empty(String canister) {
         CanisterState s = new CanisterState();
@@ -47,10 +85,6 @@ public final class CanisterState {
 
     public ContextState context(String id) {
         return id == null ? null : contexts.get(id);
-    }
-
-    long oldestAwaitingUnbounded() {
-        return oldestUnbounded;
     }
 
     public List<StateWrite> writesOf(String key) {

@@ -1,14 +1,17 @@
 package dev.interlock.detector.core;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** One call context of a monitored canister: who called what, what it did, what it called. */
+/**
+ * One call context of a monitored canister: who called what, what it did, what it called.
+ * Collections start small: most contexts make one or two calls and touch a key or two, and an
+ * open context must cost under 1 KiB (measured by the bench module's ContextFootprint).
+ */
 public final class ContextState {
     public String id;
     public String caller;
@@ -17,20 +20,80 @@ public final class ContextState {
     public Long closedAt;
     /** rep, rej:code, or trap (rejected by the system after a trap). */
     public String closedBy;
-    public List<String> eventIds = new ArrayList<>();
-    /** Contexts that were open at some moment while this one was open. */
-    public Set<String> overlapping = new LinkedHashSet<>();
-    public Map<String, OutgoingCall> calls = new LinkedHashMap<>();
+    /** The context's first events (at most {@link #MAX_EVENT_IDS}), cited as evidence. */
+    public List<String> eventIds = new ArrayList<>(4);
+    public static final int MAX_EVENT_IDS = 32;
+    public Map<String, OutgoingCall> calls = new LinkedHashMap<>(2);
     /** Committed writes, in order. */
-    public List<StateWrite> writes = new ArrayList<>();
+    public List<StateWrite> writes = new ArrayList<>(2);
     /** Last committed read of each key (seq). */
-    public Map<String, Long> lastRead = new HashMap<>();
+    /** Last committed read of each key: key and seq, in a small list (contexts read few keys). */
+    public List<KeyRead> reads = new ArrayList<>(2);
     /** Guards this context holds. */
-    public Set<String> guards = new LinkedHashSet<>();
+    /** Guards this context holds; null while it holds none (most contexts never take one). */
+    public Set<String> guards;
     public int traps;
 
     public boolean stillOpen() {
         return closedAt == null;
+    }
+
+    /** Whether the two contexts were open at the same moment (a context still open is open now). */
+    public boolean overlaps(ContextState o) {
+        return openedAt <= (o.closedAt == null ? Long.MAX_VALUE : o.closedAt)
+                && o.openedAt <= (closedAt == null ? Long.MAX_VALUE : closedAt);
+    }
+
+    void recordEvent(String id) {
+        if (eventIds.size() < MAX_EVENT_IDS) {
+            eventIds.add(id);
+        }
+    }
+
+    /** Seq of the last committed read of {@code key} by this context, or null. */
+    public Long lastRead(String key) {
+        for (int i = reads.size() - 1; i >= 0; i--) {
+            if (reads.get(i).key.equals(key)) {
+                return reads.get(i).seq;
+            }
+        }
+        return null;
+    }
+
+    void read(String key, long seq) {
+        for (KeyRead r : reads) {
+            if (r.key.equals(key)) {
+                r.seq = seq;
+                return;
+            }
+        }
+        KeyRead r = new KeyRead();
+        r.key = key;
+        r.seq = seq;
+        reads.add(r);
+    }
+
+    public boolean holdsGuards() {
+        return guards != null && !guards.isEmpty();
+    }
+
+    void take(String guard) {
+        if (guards == null) {
+            guards = new LinkedHashSet<>(2);
+        }
+        guards.add(guard);
+    }
+
+    void giveBack(String guard) {
+        if (guards != null) {
+            guards.remove(guard);
+        }
+    }
+
+    /** A key and when this context last read it. */
+    public static final class KeyRead {
+        public String key;
+        public long seq;
     }
 
     public boolean awaitingAnyCall() {

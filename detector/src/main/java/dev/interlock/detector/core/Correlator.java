@@ -3,6 +3,7 @@ package dev.interlock.detector.core;
 import java.util.List;
 
 import dev.interlock.model.CallEvent;
+import dev.interlock.model.Transfer;
 
 /**
  * The correlate stage: folds one trace event into the canister's state. It tracks the message in
@@ -33,7 +34,7 @@ public final class Correlator {
     public boolean apply(CanisterState state, CallEvent e) {
         ContextState ctx = state.context(e.context());
         // Events of a canister arrive in its log order: one at or before the last seq was seen already.
-        if ((ctx != null && ctx.eventIds.contains(e.id())) || (e.seq() >= 0 && e.seq() <= state.lastSeq)) {
+        if (e.seq() >= 0 ? e.seq() <= state.lastSeq : ctx != null && ctx.eventIds.contains(e.id())) {
             return false;
         }
         state.lastEventTime = Math.max(state.lastEventTime, e.timeNanos());
@@ -41,11 +42,8 @@ public final class Correlator {
         if (ctx == null) {
             ctx = open(state, e);
         }
-        ctx.eventIds.add(e.id());
+        ctx.recordEvent(e.id());
         MessageState msg = state.message;
-        if (msg != null && msg.context != null && msg.context.equals(ctx.id)) {
-            msg.eventIds.add(e.id());
-        }
         switch (e.kind()) {
             case STATE_READ, STATE_WRITE, GUARD_ACQUIRE, GUARD_RELEASE, JOURNAL_INTENT, JOURNAL_RESULT ->
                     state.sawOptionalEvidence = true;
@@ -54,45 +52,48 @@ public final class Correlator {
         }
         switch (e.kind()) {
             case CONTEXT_OPEN -> {
-                ctx.caller = e.caller();
-                ctx.method = e.method();
+                ctx.caller = intern(e.caller());
+                ctx.method = intern(e.method());
+                state.indexed(ctx);
             }
             case CALL -> {
                 OutgoingCall call = ctx.calls.computeIfAbsent(e.call(), id -> new OutgoingCall());
                 call.id = e.call();
-                call.callee = e.callee();
-                call.method = e.calleeMethod();
-                call.transfer = e.transfer();
-                call.waitKind = e.value();
+                call.callee = intern(e.callee());
+                call.method = intern(e.calleeMethod());
+                Transfer t = e.transfer();
+                call.transfer = t == null ? null
+                        : new Transfer(intern(t.to()), t.amount(), t.memo(), t.createdAtTime());
+                call.waitKind = intern(e.value());
                 call.sentAt = e.timeNanos();
                 call.sentSeq = e.seq();
                 if ("u".equals(call.waitKind)) {
-                    state.oldestUnbounded = Math.min(state.oldestUnbounded, e.timeNanos());
+                    state.unboundedAwaiting.add(new String[] {ctx.id, call.id});
                 }
-                call.callEventId = e.id();
             }
             case CALLBACK -> {
                 OutgoingCall call = ctx.calls.computeIfAbsent(e.call(), id -> new OutgoingCall());
                 call.id = e.call();
                 call.outcome = e.outcome();
-                call.callbackEventId = e.id();
+                answered(state, ctx.id, call.id);
             }
             case SEND_FAILED -> {
                 OutgoingCall call = ctx.calls.computeIfAbsent(e.call(), id -> new OutgoingCall());
                 call.id = e.call();
                 call.sendFailed = true;
+                answered(state, ctx.id, call.id);
                 if (msg != null) {
                     msg.sendFailures.add(e.call());
                 }
             }
             case STATE_READ -> {
-                ctx.lastRead.put(e.subject(), e.seq());
+                ctx.read(intern(e.subject()), e.seq());
                 if (msg != null && !msg.writes.containsKey(e.subject())) {
                     msg.readsBeforeWrite.add(e.subject());
                 }
             }
             case STATE_WRITE -> {
-                StateWrite w = StateWrite.of(ctx.id, e.subject(), e.value(), e.seq(), e.timeNanos(), e.id());
+                StateWrite w = StateWrite.of(ctx.id, intern(e.subject()), e.value(), e.seq(), e.timeNanos());
                 ctx.writes.add(w);
                 state.keyWrites.computeIfAbsent(e.subject(), k -> new java.util.ArrayList<>()).add(w);
                 if (msg != null) {
@@ -101,12 +102,12 @@ public final class Correlator {
             }
             case GUARD_ACQUIRE -> {
                 if (!"false".equals(e.value())) {
-                    ctx.guards.add(e.subject());
+                    ctx.take(intern(e.subject()));
                     state.guardOwners.put(e.subject(), ctx.id);
                 }
             }
             case GUARD_RELEASE -> {
-                ctx.guards.remove(e.subject());
+                ctx.giveBack(e.subject());
                 state.guardOwners.remove(e.subject(), ctx.id);
                 if (msg != null) {
                     msg.releasedGuard = true;
@@ -139,6 +140,30 @@ public final class Correlator {
         return true;
     }
 
+    /**
+     * Principals, methods and state keys recur in every context: one shared instance each keeps an
+     * open context's memory small (the JVM's string table lets unused ones go).
+     */
+    private static String intern(String s) {
+        return s == null ? null : s.intern();
+    }
+
+    private static boolean pinned(CanisterState state, ContextState closed) {
+        if (closed.caller == null || closed.method == null) {
+            return false;
+        }
+        for (ContextState o : state.contextsOf(closed.caller, closed.method)) {
+            if (o.stillOpen() && o.openedAt <= closed.closedAt) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void answered(CanisterState state, String context, String call) {
+        state.unboundedAwaiting.removeIf(a -> a[0].equals(context) && a[1].equals(call));
+    }
+
     /** Starts the message this begin event opens. */
     public void beginMessage(CanisterState state, CallEvent e) {
         MessageState m = new MessageState();
@@ -158,30 +183,33 @@ public final class Correlator {
         ContextState ctx = new ContextState();
         ctx.id = e.context();
         ctx.openedAt = e.timeNanos();
-        for (ContextState other : state.contexts.values()) {
-            if (other.stillOpen()) {
-                other.overlapping.add(ctx.id);
-                ctx.overlapping.add(other.id);
-            }
-        }
         state.contexts.put(ctx.id, ctx);
         return ctx;
     }
 
-    /** Drops what is older than the horizon: closed contexts nobody open overlaps, old key writes. */
+    /** Drops what is older than the horizon: closed contexts no open context overlaps, old key writes. */
     public void evict(CanisterState state) {
         long cutoff = state.lastEventTime - horizonNanos;
-        state.contexts.values().removeIf(c -> c.closedAt != null && c.closedAt < cutoff
-                && c.overlapping.stream().map(state::context).allMatch(o -> o == null || !o.stillOpen()));
+        if (state.lastEvictionTime != Long.MIN_VALUE && state.lastEventTime - state.lastEvictionTime < horizonNanos / 16) {
+            return; // eviction scans every context: run it after each sixteenth of the horizon of event time
+        }
+        state.lastEvictionTime = state.lastEventTime;
+        // Contexts are kept in the order they opened: only the prefix opened before the cutoff can go. A
+        // closed one stays while an open context of the same caller and method overlaps it (a double spend
+        // needs both); a context that stays open for good (stalled) pins only its own kind.
+        for (java.util.Iterator<ContextState> it = state.contexts.values().iterator(); it.hasNext();) {
+            ContextState c = it.next();
+            if (c.openedAt >= cutoff) {
+                break;
+            }
+            if (c.closedAt != null && c.closedAt < cutoff && !pinned(state, c)) {
+                it.remove();
+                state.unindex(c);
+            }
+        }
         for (List<StateWrite> writes : state.keyWrites.values()) {
             writes.removeIf(w -> w.time < cutoff);
         }
         state.keyWrites.values().removeIf(List::isEmpty);
-        state.replies.values().forEach(q -> {
-            while (!q.isEmpty() && q.peekFirst() < cutoff) {
-                q.pollFirst();
-            }
-        });
-        state.replies.values().removeIf(java.util.ArrayDeque::isEmpty);
     }
 }

@@ -48,11 +48,10 @@ public final class DetectorEngine {
         }
         List<Alert> found = new ArrayList<>();
         boolean begins = Correlator.beginsMessage(event);
-        ContextState known = state.context(event.context());
-        if (known != null && known.eventIds.contains(event.id())) {
-            return List.of();
+        if (event.seq() >= 0 && event.seq() <= state.lastSeq) {
+            return List.of(); // seen already (events of a canister arrive in its log order)
         }
-        if (begins && event.seq() > state.lastSeq) {
+        if (begins) {
             endMessage(state, found);
             correlator.beginMessage(state, event);
         }

@@ -16,7 +16,7 @@ public record DetectorSettings(Duration horizon, Duration stallAfter, Duration r
         int anonymousRateLimit, int canisterRateLimit) {
 
     public static DetectorSettings defaults() {
-        return new DetectorSettings(Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofMinutes(1), 10, 1_000,
+        return new DetectorSettings(Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofMinutes(1), 10, 1_000,
                 10_000);
     }
 

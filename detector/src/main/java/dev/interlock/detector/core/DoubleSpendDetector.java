@@ -68,16 +68,15 @@ public final class DoubleSpendDetector implements Detector {
         if (!paid.paidOut()) {
             return;
         }
-        for (String otherId : ctx.overlapping) {
-            ContextState other = state.context(otherId);
-            if (other == null || !ctx.caller.equals(other.caller) || !ctx.method.equals(other.method)) {
+        for (ContextState other : state.contextsOf(ctx.caller, ctx.method)) {
+            if (other == ctx || !ctx.overlaps(other)) {
                 continue;
             }
             for (OutgoingCall theirs : other.calls.values()) {
                 if (theirs.paidOut() && samePayment(theirs, paid)) {
                     ContextState first = other.openedAt <= ctx.openedAt ? other : ctx;
                     ContextState second = first == ctx ? other : ctx;
-                    boolean keys = !ctx.lastRead.isEmpty() && !other.lastRead.isEmpty();
+                    boolean keys = !ctx.reads.isEmpty() && !other.reads.isEmpty();
                     Alerts.Builder b = Alerts.of(AlertClass.DOUBLE_SPEND, Severity.CRITICAL, state,
                             pair(first.id, second.id)).context(first).context(second)
                             .call(first == ctx ? paid : theirs).call(first == ctx ? theirs : paid)

@@ -22,7 +22,6 @@ public final class MessageState {
     /** Keys read before this message wrote them. */
     public List<String> readsBeforeWrite = new ArrayList<>();
     public List<String> sendFailures = new ArrayList<>();
-    public List<String> eventIds = new ArrayList<>();
     public boolean journalled;
     public boolean releasedGuard;
 

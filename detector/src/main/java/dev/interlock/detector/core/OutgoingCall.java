@@ -16,10 +16,10 @@ public final class OutgoingCall {
     public Transfer transfer;
     public CallOutcome outcome;
     public boolean sendFailed;
+    /** A STALLED_CALL alert was raised for it: do not look at it again. */
+    public boolean stallReported;
     public long sentAt;
     public long sentSeq;
-    public String callEventId;
-    public String callbackEventId;
 
     public boolean hasTransfer() {
         return transfer != null;

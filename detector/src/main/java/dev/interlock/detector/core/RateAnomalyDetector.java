@@ -1,6 +1,5 @@
 package dev.interlock.detector.core;
 
-import java.util.ArrayDeque;
 import java.util.List;
 
 import dev.interlock.ic.Principal;
@@ -71,21 +70,24 @@ public final class RateAnomalyDetector implements Detector {
             return;
         }
         long bucket = event.timeNanos() / windowNanos;
-        String key = ctx.caller + "|" + ctx.method + "|" + bucket;
-        ArrayDeque<Long> times = state.replies.computeIfAbsent(key, k -> new ArrayDeque<>());
-        times.addLast(event.timeNanos());
+        if (bucket != state.rateBucket) {
+            state.rateBucket = bucket; // a new window: events of a canister come in time order
+            state.replies.clear();
+        }
+        String key = ctx.caller + "|" + ctx.method;
+        int served = state.replies.merge(key, 1, Integer::sum);
         CallerKind kind = kind(ctx.caller);
         int max = switch (kind) {
             case ANONYMOUS -> anonymousLimit;
             case CANISTER -> canisterLimit;
             case AUTHENTICATED -> limit;
         };
-        if (times.size() > max) {
-            out.add(Alerts.of(AlertClass.RATE_ANOMALY, Severity.WARNING, state, key).context(ctx)
+        if (served > max) {
+            out.add(Alerts.of(AlertClass.RATE_ANOMALY, Severity.WARNING, state, key + "|" + bucket).context(ctx)
                     .basis(kind.name().toLowerCase(java.util.Locale.ROOT) + "-caller")
                     .explain("%s served %d %s calls of %s within %d s (limit %d)%s. Rate-limit per authenticated "
                             + "caller inside the canister: cycles are drained by every executed call.", state.canister,
-                            times.size(), ctx.method, ANONYMOUS.equals(ctx.caller) ? "all anonymous callers" : ctx.caller,
+                            served, ctx.method, ANONYMOUS.equals(ctx.caller) ? "all anonymous callers" : ctx.caller,
                             windowNanos / 1_000_000_000L, max,
                             ANONYMOUS.equals(ctx.caller) ? " (anonymous callers share one principal in traces)" : "")
                     .build());

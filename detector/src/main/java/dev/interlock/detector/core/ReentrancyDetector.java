@@ -41,7 +41,7 @@ public final class ReentrancyDetector implements Detector {
         for (Map.Entry<String, StateWrite> e : m.writes.entrySet()) {
             String key = e.getKey();
             StateWrite mine = e.getValue();
-            Long readAt = ctx.lastRead.get(key);
+            Long readAt = ctx.lastRead(key);
             if (m.readsBeforeWrite.contains(key) || readAt == null || readAt >= m.startSeq) {
                 continue; // re-read after the await, or never read: not stale
             }

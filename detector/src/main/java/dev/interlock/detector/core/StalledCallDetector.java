@@ -33,31 +33,20 @@ public final class StalledCallDetector implements Detector {
 
     @Override
     public void onTime(long nowNanos, CanisterState state, List<Alert> out) {
-        if (nowNanos - state.oldestAwaitingUnbounded() < stallAfterNanos) {
-            return; // nothing old enough: the common case costs one comparison
-        }
-        long oldest = Long.MAX_VALUE;
-        for (ContextState ctx : state.contexts.values()) {
-            if (!ctx.stillOpen()) {
+        for (String[] pair : state.unboundedAwaiting) {
+            ContextState ctx = state.context(pair[0]);
+            OutgoingCall c = ctx == null ? null : ctx.calls.get(pair[1]);
+            if (c == null || c.stallReported || !c.awaiting() || nowNanos - c.sentAt < stallAfterNanos) {
                 continue;
             }
-            for (OutgoingCall c : ctx.calls.values()) {
-                if (!c.awaiting() || !"u".equals(c.waitKind)) {
-                    continue;
-                }
-                if (nowNanos - c.sentAt >= stallAfterNanos) {
-                    out.add(Alerts.of(AlertClass.STALLED_CALL, Severity.WARNING, state, ctx.id + "/" + c.id)
-                            .context(ctx).call(c).basis("call-without-response")
-                            .explain("Call %s from context %s (%s of %s) to %s.%s has waited %d s without a response "
-                                    + "(unbounded wait). The canister cannot be stopped or upgraded cleanly while it "
-                                    + "waits; use bounded-wait calls to canisters you do not control.", c.id, ctx.id,
-                                    ctx.method, ctx.caller, c.callee, c.method, (nowNanos - c.sentAt) / 1_000_000_000L)
-                            .at(nowNanos).build());
-                } else {
-                    oldest = Math.min(oldest, c.sentAt);
-                }
-            }
+            c.stallReported = true;
+            out.add(Alerts.of(AlertClass.STALLED_CALL, Severity.WARNING, state, ctx.id + "/" + c.id)
+                    .context(ctx).call(c).basis("call-without-response")
+                    .explain("Call %s from context %s (%s of %s) to %s.%s has waited %d s without a response "
+                            + "(unbounded wait). The canister cannot be stopped or upgraded cleanly while it waits; "
+                            + "use bounded-wait calls to canisters you do not control.", c.id, ctx.id, ctx.method,
+                            ctx.caller, c.callee, c.method, (nowNanos - c.sentAt) / 1_000_000_000L)
+                    .at(nowNanos).build());
         }
-        state.oldestUnbounded = oldest;
     }
 }

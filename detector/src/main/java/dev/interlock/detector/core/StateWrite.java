@@ -7,16 +7,14 @@ public final class StateWrite {
     public String value;
     public long seq;
     public long time;
-    public String eventId;
 
-    public static StateWrite of(String context, String key, String value, long seq, long time, String eventId) {
+    public static StateWrite of(String context, String key, String value, long seq, long time) {
         StateWrite w = new StateWrite();
         w.context = context;
         w.key = key;
         w.value = value;
         w.seq = seq;
         w.time = time;
-        w.eventId = eventId;
         return w;
     }
 }

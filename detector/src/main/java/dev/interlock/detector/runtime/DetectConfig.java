@@ -13,8 +13,8 @@ public interface DetectConfig {
     @WithDefault("interlock-detector")
     String applicationId();
 
-    /** How long closed call contexts stay in correlation state, in event time. */
-    @WithDefault("1h")
+    /** How long closed call contexts (and state-key writes) stay in correlation state, in event time. */
+    @WithDefault("10m")
     Duration horizon();
 
     /** Local state-store directory (RocksDB); rebuilt from changelog topics when lost. */
