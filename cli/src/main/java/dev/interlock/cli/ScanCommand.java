@@ -119,6 +119,10 @@ public final class ScanCommand implements Callable<Integer> {
                 scanner.events(), alerts.size(), out, seconds);
         Scanner.countByClass(alerts).forEach((c, n) -> System.out.printf("  %-24s %d%n", c, n));
         scanner.unusable().forEach((reason, n) -> System.out.printf("  unusable: %d × %s%n", n, reason));
+        if (scanner.undecidedNotifies() > 0) {
+            System.out.printf("  %d notify effects still within the %s reconciliation window at the end of input: "
+                    + "undecided%n", scanner.undecidedNotifies(), reconcileWindow);
+        }
         return 0;
     }
 }

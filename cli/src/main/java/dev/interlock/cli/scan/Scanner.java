@@ -97,6 +97,11 @@ public final class Scanner {
         return events;
     }
 
+    /** Notifies whose expected transfer is still within its window at the end of input. */
+    public int undecidedNotifies() {
+        return reconciler.undecided();
+    }
+
     public Map<String, Long> unusable() {
         return unusable;
     }

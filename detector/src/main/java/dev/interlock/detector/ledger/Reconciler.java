@@ -124,6 +124,11 @@ public final class Reconciler {
         return out;
     }
 
+    /** Expectations not yet decided (still within their window). */
+    public int undecided() {
+        return expected.size();
+    }
+
     private static String key(String to, BigInteger amount, String memo) {
         return to + "|" + amount + "|" + Objects.toString(memo, "");
     }
