@@ -21,8 +21,9 @@ import dev.interlock.model.Severity;
  * with unbounded waits or locks a deadlock. Without correlation ids no link is made and nothing
  * is raised (a best-effort match on caller and send order would guess).
  *
- * Plain Java: the offline scan feeds it every canister's events; the service will run it on a
- * topic re-keyed to one partition (the graph is small: outstanding calls only).
+ * Holds outstanding calls and the links of open contexts only: answered calls and closed
+ * contexts are dropped. Plain Java: the offline scan feeds it every canister's events; the service
+ * will run it on a topic re-keyed to one partition.
  */
 public final class CallGraph {
     private record Ctx(String canister, String context) {
@@ -39,8 +40,7 @@ public final class CallGraph {
     private final Map<Call, Ctx> callContexts = new HashMap<>();
     private final Map<Call, String> callees = new HashMap<>();
     private final Map<Ctx, Link> calledBy = new HashMap<>();
-    private final Set<Call> answered = new HashSet<>();
-    private final Set<String> raised = new HashSet<>();
+    private final Set<String> raised = new java.util.LinkedHashSet<>();
 
     /** Feeds one event (not rolled back) of any monitored canister; returns new CALL_CYCLE alerts. */
     public List<Alert> accept(CallEvent e) {
@@ -66,7 +66,14 @@ public final class CallGraph {
                 callees.put(call, e.callee());
                 return cycle(e);
             }
-            case CALLBACK, SEND_FAILED -> answered.add(new Call(e.canister(), e.call()));
+            case CALLBACK, SEND_FAILED -> {
+                // An answered call is no longer outstanding: forget it (children that still point to it
+                // find it unknown, which breaks their chain exactly as an answered call does).
+                Call call = new Call(e.canister(), e.call());
+                callContexts.remove(call);
+                callees.remove(call);
+            }
+            case CONTEXT_CLOSE, TRAP -> calledBy.remove(new Ctx(e.canister(), e.context()));
             default -> {
             }
         }
@@ -84,7 +91,7 @@ public final class CallGraph {
         Set<Ctx> seen = new HashSet<>();
         while (seen.add(at)) {
             Link up = calledBy.get(at);
-            if (up == null || answered.contains(new Call(up.parent.canister(), up.parentCall))) {
+            if (up == null || !callContexts.containsKey(new Call(up.parent.canister(), up.parentCall))) {
                 return List.of();
             }
             at = up.parent;
@@ -95,6 +102,9 @@ public final class CallGraph {
                 String key = AlertClass.CALL_CYCLE + "/" + String.join(">", calls);
                 if (!raised.add(key)) {
                     return List.of();
+                }
+                if (raised.size() > 10_000) {
+                    raised.remove(raised.iterator().next());
                 }
                 canisters.add(e.callee());
                 String explanation = "Outstanding calls form a cycle " + String.join(" -> ", canisters) + " (calls "
@@ -108,5 +118,15 @@ public final class CallGraph {
             }
         }
         return List.of();
+    }
+
+    /** Outstanding calls held (for tests and metrics). */
+    public int outstandingCalls() {
+        return callContexts.size();
+    }
+
+    /** Open contexts linked to their caller (for tests and metrics). */
+    public int linkedContexts() {
+        return calledBy.size();
     }
 }

@@ -32,7 +32,8 @@ import dev.interlock.model.Severity;
 public final class Reconciler {
     private final long windowNanos;
     private final Map<String, Expected> expected = new LinkedHashMap<>();
-    private final Set<String> blocks = new HashSet<>();
+    /** Block keys with the time they were seen: kept for two windows, then dropped. */
+    private final Map<String, Long> blocks = new LinkedHashMap<>();
     private final Map<String, String> pendingJournal = new HashMap<>();
     private final Set<String> resolvedJournals = new HashSet<>();
     private final Set<String> withEvidence = new HashSet<>();
@@ -91,8 +92,8 @@ public final class Reconciler {
 
     public void block(LedgerBlock b) {
         if (b.to() != null && b.amount() != null) {
-            blocks.add(key(b.to(), b.amount(), b.memo()));
-            blocks.add(key(b.to(), b.amount(), null));
+            blocks.put(key(b.to(), b.amount(), b.memo()), b.timestampNanos());
+            blocks.put(key(b.to(), b.amount(), null), b.timestampNanos());
         }
     }
 
@@ -105,7 +106,7 @@ public final class Reconciler {
                 continue;
             }
             it.remove();
-            boolean seen = blocks.contains(key(x.to, x.amount, x.memo));
+            boolean seen = blocks.containsKey(key(x.to, x.amount, x.memo));
             boolean reconciled = x.journal != null && resolvedJournals.contains(x.canister + "/" + x.journal);
             if (seen || reconciled || !withEvidence.contains(x.canister)) {
                 continue;
@@ -121,6 +122,13 @@ public final class Reconciler {
                             List.of("notify-expected-transfer", "ledger-blocks", "journal"), List.of()),
                     nowNanos));
         }
+        // Blocks older than two windows can no longer settle anything still expected.
+        long keepAfter = nowNanos - 2 * windowNanos;
+        for (Expected x : expected.values()) {
+            keepAfter = Math.min(keepAfter, x.sentAt);
+        }
+        long cutoff = keepAfter;
+        blocks.values().removeIf(t -> t < cutoff);
         return out;
     }
 

@@ -85,4 +85,20 @@ class CallGraphTest {
 
         assertThat(alerts).isEmpty();
     }
+
+    @Test
+    void answeredCallsAndClosedContextsAreForgotten() {
+        for (int i = 0; i < 1_000; i++) {
+            open(A, "a" + i, "user", null);
+            call(A, "a" + i, "k" + i, B);
+            open(B, "b" + i, A, "k" + i);
+            alerts.addAll(graph.accept(CallEvent.other(B + "/" + seq, B, seq++, 1_000 + seq, CallEventKind.CONTEXT_CLOSE,
+                    "b" + i, null, null, "rep")));
+            answered(A, "a" + i, "k" + i);
+        }
+
+        assertThat(graph.outstandingCalls()).isZero();
+        assertThat(graph.linkedContexts()).isZero();
+        assertThat(alerts).isEmpty();
+    }
 }
