@@ -27,6 +27,9 @@ import dev.interlock.model.Topics;
  * the quarantine topic with its reason; it never stops the partition.
  */
 final class DetectProcessor implements Processor<String, byte[], String, byte[]> {
+    /** Wall-clock silence after which a canister's last message is taken as ended. */
+    static final long QUIET_NANOS = 5_000_000_000L;
+
     private final DetectorEngine engine;
     private final DetectorMetrics metrics;
     private final Duration tick;
@@ -55,9 +58,17 @@ final class DetectProcessor implements Processor<String, byte[], String, byte[]>
                 CanisterState state = kv.value;
                 long elapsed = state.lastWallMillis == 0 ? 0
                         : Math.max(0, wallMillis - state.lastWallMillis) * 1_000_000L;
-                List<Alert> alerts = engine.tick(state, state.lastEventTime + elapsed, false);
-                if (!alerts.isEmpty()) {
+                // The IC runs a trapped callback's cleanup at once: after a quiet spell the last message of
+                // the canister has ended, and what waited for its end can be decided.
+                boolean quiet = elapsed >= QUIET_NANOS && state.message != null;
+                List<Alert> alerts = engine.tick(state, state.lastEventTime + elapsed, quiet);
+                if (quiet) {
                     changed.add(KeyValue.pair(kv.key, state));
+                }
+                if (!alerts.isEmpty()) {
+                    if (!quiet) {
+                        changed.add(KeyValue.pair(kv.key, state));
+                    }
                     for (Alert alert : alerts) {
                         metrics.alertRaised(alert.alertClass());
                         context.forward(new Record<>(alert.canister(), Json.encode(alert), wallMillis),

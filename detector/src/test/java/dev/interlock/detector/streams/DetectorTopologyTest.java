@@ -107,6 +107,20 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void aTrappedCallbackWithoutCleanupIsDecidedOnceTheCanisterFallsQuiet() {
+        List<CallEvent> events = new Trace().open("ctx-5", Trace.ALICE, "claim").transfer("ctx-5", "call-5", 9)
+                .reply("ctx-5", "call-5", 4).trap("ctx-5", "overflow").events();
+        events.forEach(e -> calls.pipeInput(e.canister(), Json.encode(e)));
+        assertThat(alerts.isEmpty()).as("the cleanup may still come").isTrue();
+
+        driver.advanceWallClockTime(Duration.ofSeconds(10));
+
+        Alert alert = Json.decode(alerts.readRecord().value(), Alert.class);
+        assertThat(alert.alertClass()).isEqualTo(AlertClass.CALLBACK_TRAP);
+        assertThat(alert.evidence().blockIndexes()).containsExactly(4L);
+    }
+
+    @Test
     void eventKeyedByAnotherCanisterIsQuarantinedNotCorrelated() {
         CallEvent e = doubleSpend().get(0);
         calls.pipeInput("some-other-canister", Json.encode(e));
