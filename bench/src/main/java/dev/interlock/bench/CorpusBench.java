@@ -20,11 +20,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import dev.interlock.ic.Principal;
-import dev.interlock.ic.JsonText;
 import dev.interlock.sim.SimOptions;
 import dev.interlock.sim.Simulation;
 import dev.interlock.sim.engine.LogRecord;
 import dev.interlock.sim.engine.SimSink;
+import dev.interlock.sim.out.CorpusWriter;
 import dev.interlock.sim.scenario.Scenarios;
 import dev.interlock.sim.scenario.Variant;
 
@@ -77,11 +77,7 @@ public class CorpusBench {
 
         @Override
         public void logRecord(Principal canister, LogRecord r) {
-            line.setLength(0);
-            line.append("{\"canister\":\"").append(canister).append("\",\"idx\":").append(r.idx())
-                    .append(",\"timestamp_nanos\":").append(r.timestampNanos()).append(",\"content\":");
-            JsonText.quote(r.content(), line);
-            line.append("}\n");
+            CorpusWriter.render(canister, r, line);
             chars += line.length();
             records++;
         }

@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.interlock.model.CallEvent;
+import dev.interlock.model.CallEventKind;
+
 /**
  * Correlation state of one monitored canister: its call contexts (open, and closed ones still
  * within the horizon), the message in progress, recent writes of each state key, guard owners,
@@ -85,6 +88,16 @@ public final class CanisterState {
 
     public ContextState context(String id) {
         return id == null ? null : contexts.get(id);
+    }
+
+    /** For a CALLBACK event: the transfer it answered, if the ledger may have executed it (else null). */
+    public OutgoingCall answeredTransfer(CallEvent e) {
+        if (e.kind() != CallEventKind.CALLBACK) {
+            return null;
+        }
+        ContextState ctx = context(e.context());
+        OutgoingCall call = ctx == null ? null : ctx.calls.get(e.call());
+        return call != null && call.mayHavePaid() ? call : null;
     }
 
     public List<StateWrite> writesOf(String key) {

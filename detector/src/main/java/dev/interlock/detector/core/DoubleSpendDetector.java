@@ -6,7 +6,6 @@ import java.util.Objects;
 import dev.interlock.model.Alert;
 import dev.interlock.model.AlertClass;
 import dev.interlock.model.CallEvent;
-import dev.interlock.model.CallEventKind;
 import dev.interlock.model.Severity;
 
 /**
@@ -38,12 +37,9 @@ public final class DoubleSpendDetector implements Detector {
 
     @Override
     public void onEvent(CallEvent event, CanisterState state, List<Alert> out) {
-        if (event.kind() != CallEventKind.CALLBACK) {
-            return;
-        }
+        OutgoingCall paid = state.answeredTransfer(event);
         ContextState ctx = state.context(event.context());
-        OutgoingCall paid = ctx == null ? null : ctx.calls.get(event.call());
-        if (paid == null || !paid.mayHavePaid() || ctx.caller == null || ctx.method == null) {
+        if (paid == null || ctx.caller == null || ctx.method == null) {
             return;
         }
         for (OutgoingCall earlier : ctx.calls.values()) {

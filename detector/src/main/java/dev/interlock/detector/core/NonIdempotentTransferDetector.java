@@ -6,7 +6,6 @@ import java.util.Objects;
 import dev.interlock.model.Alert;
 import dev.interlock.model.AlertClass;
 import dev.interlock.model.CallEvent;
-import dev.interlock.model.CallEventKind;
 import dev.interlock.model.Severity;
 
 /**
@@ -32,14 +31,11 @@ public final class NonIdempotentTransferDetector implements Detector {
 
     @Override
     public void onEvent(CallEvent event, CanisterState state, List<Alert> out) {
-        if (event.kind() != CallEventKind.CALLBACK) {
+        OutgoingCall paid = state.answeredTransfer(event);
+        if (paid == null || paid.transfer.createdAtTime() != null) {
             return;
         }
         ContextState ctx = state.context(event.context());
-        OutgoingCall paid = ctx == null ? null : ctx.calls.get(event.call());
-        if (paid == null || !paid.mayHavePaid() || paid.transfer.createdAtTime() != null) {
-            return;
-        }
         for (ContextState other : state.contexts.values()) {
             for (OutgoingCall earlier : other.calls.values()) {
                 if (earlier != paid && earlier.mayHavePaid() && earlier.transfer.createdAtTime() == null

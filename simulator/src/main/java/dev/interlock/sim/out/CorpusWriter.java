@@ -49,13 +49,18 @@ public final class CorpusWriter implements SimSink, AutoCloseable {
         }
     }
 
-    @Override
-    public void logRecord(Principal canister, LogRecord r) {
+    /** Renders a log record as its NDJSON line (with the newline) into {@code line}, which is cleared first. */
+    public static void render(Principal canister, LogRecord r, StringBuilder line) {
         line.setLength(0);
         line.append("{\"canister\":\"").append(canister).append("\",\"idx\":").append(r.idx())
                 .append(",\"timestamp_nanos\":").append(r.timestampNanos()).append(",\"content\":");
         JsonText.quote(r.content(), line);
         line.append("}\n");
+    }
+
+    @Override
+    public void logRecord(Principal canister, LogRecord r) {
+        render(canister, r, line);
         try {
             logs.append(line);
         } catch (IOException e) {
