@@ -15,15 +15,36 @@ import dev.interlock.ic.Leb128;
 public final class CandidEncoder {
     private final List<CandidType> table = new ArrayList<>();
     private final ByteArrayOutputStream types = new ByteArrayOutputStream();
+    /** While an explicit table is written, its entries may refer only to primitives and to each other. */
+    private boolean writingExplicitTable;
 
     private CandidEncoder() {
+    }
+
+    /**
+     * Encodes with an explicit type table whose entries may refer to each other ({@link CandidType.Ref}),
+     * as recursive types need; argument types may refer into it.
+     */
+    public static byte[] encode(List<CandidType> table, List<CandidType> argTypes, List<CandidValue> values) {
+        CandidEncoder e = new CandidEncoder();
+        e.table.addAll(table);
+        e.writingExplicitTable = true;
+        for (CandidType entry : table) {
+            e.entry(entry);
+        }
+        e.writingExplicitTable = false;
+        return e.finish(argTypes, values);
     }
 
     public static byte[] encode(List<CandidType> argTypes, List<CandidValue> values) {
         if (argTypes.size() != values.size()) {
             throw new IllegalArgumentException(argTypes.size() + " argument types for " + values.size() + " values");
         }
-        CandidEncoder e = new CandidEncoder();
+        return new CandidEncoder().finish(argTypes, values);
+    }
+
+    private byte[] finish(List<CandidType> argTypes, List<CandidValue> values) {
+        CandidEncoder e = this;
         List<Long> refs = new ArrayList<>();
         for (CandidType t : argTypes) {
             refs.add(e.ref(t));
@@ -35,9 +56,15 @@ public final class CandidEncoder {
         out.writeBytes(Leb128.unsigned(BigInteger.valueOf(refs.size())));
         refs.forEach(r -> out.writeBytes(Leb128.signed(BigInteger.valueOf(r))));
         for (int i = 0; i < values.size(); i++) {
-            write(argTypes.get(i), values.get(i), out);
+            e.write(argTypes.get(i), values.get(i), out);
         }
         return out.toByteArray();
+    }
+
+    private void entry(CandidType t) {
+        ByteArrayOutputStream entry = new ByteArrayOutputStream();
+        constructor(t, entry);
+        types.writeBytes(entry.toByteArray());
     }
 
     /** The type's reference: its primitive opcode, or its index in the table (added once). */
@@ -45,11 +72,25 @@ public final class CandidEncoder {
         if (t instanceof CandidType.Primitive p) {
             return p.prim().opcode;
         }
+        if (t instanceof CandidType.Ref r) {
+            return r.index();
+        }
         int existing = table.indexOf(t);
         if (existing >= 0) {
             return existing;
         }
+        if (writingExplicitTable) {
+            throw new IllegalArgumentException("entries of an explicit type table may refer only to primitives and "
+                    + "to other entries (Ref), not to " + t);
+        }
         ByteArrayOutputStream entry = new ByteArrayOutputStream();
+        constructor(t, entry);
+        table.add(t);
+        types.writeBytes(entry.toByteArray());
+        return table.size() - 1;
+    }
+
+    private void constructor(CandidType t, ByteArrayOutputStream entry) {
         if (t instanceof CandidType.Opt o) {
             sleb(entry, -18);
             sleb(entry, ref(o.inner()));
@@ -65,9 +106,6 @@ public final class CandidEncoder {
         } else {
             throw new IllegalArgumentException("cannot encode the type " + t);
         }
-        table.add(t);
-        types.writeBytes(entry.toByteArray());
-        return table.size() - 1;
     }
 
     private void fields(ByteArrayOutputStream out, List<CandidType.Field> fields) {
@@ -87,7 +125,11 @@ public final class CandidEncoder {
         out.writeBytes(Leb128.signed(BigInteger.valueOf(v)));
     }
 
-    private static void write(CandidType t, CandidValue v, ByteArrayOutputStream out) {
+    private void write(CandidType t, CandidValue v, ByteArrayOutputStream out) {
+        if (t instanceof CandidType.Ref r) {
+            write(table.get(r.index()), v, out);
+            return;
+        }
         if (t instanceof CandidType.Primitive p) {
             switch (p.prim()) {
                 case NULL, RESERVED -> {

@@ -1,0 +1,40 @@
+package dev.interlock.ic.candid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.interlock.ic.Account;
+import dev.interlock.ic.Principal;
+import dev.interlock.ic.Value;
+import dev.interlock.ic.ValueHash;
+
+class Icrc3CandidTest {
+    private static final Value BLOCK = Value.map().put("phash", Value.blob(new byte[32])).put("ts", Value.nat(1_000))
+            .put("tx", Value.map().put("amt", Value.nat(42)).put("op", Value.text("xfer"))
+                    .put("from", Value.account(Account.of(Principal.canister(7))))
+                    .put("neg", Value.integer(-3)).build())
+            .build();
+
+    @Test
+    void aBlockRoundTripsThroughTheRecursiveCandidTypeAndKeepsItsHash() {
+        byte[] wire = CandidEncoder.encode(Icrc3Candid.valueTable(), List.of(new CandidType.Ref(0)),
+                List.of(Icrc3Candid.fromValue(BLOCK)));
+        CandidDecoder.Message m = CandidDecoder.decode(wire);
+        Value back = Icrc3Candid.toValue(m.values().get(0));
+
+        assertThat(back).isEqualTo(BLOCK);
+        assertThat(ValueHash.hash(back)).isEqualTo(ValueHash.hash(BLOCK));
+        assertThat(m.table()).hasSize(5);
+    }
+
+    @Test
+    void aVariantThatIsNoIcrc3ValueIsReportedWithItsPath() {
+        CandidValue bad = new CandidValue.Variant(Icrc3Candid.MAP, new CandidValue.Vec(List.of(new CandidValue.Record(
+                java.util.Map.of(0L, new CandidValue.Text("tx"), 1L, new CandidValue.Variant(99, new CandidValue.Null()))))));
+        assertThatThrownBy(() -> Icrc3Candid.toValue(bad)).hasMessageStartingWith("$.tx: alternative 99");
+    }
+}
