@@ -42,4 +42,22 @@ public final class Leb128 {
             out.write(b | 0x80);
         }
     }
+
+    /** Decodes a whole byte array as one unsigned LEB128 number; trailing bytes or a cut-off number are errors. */
+    public static BigInteger readUnsigned(byte[] bytes) {
+        BigInteger n = BigInteger.ZERO;
+        int shift = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            int b = bytes[i] & 0xff;
+            n = n.or(BigInteger.valueOf(b & 0x7f).shiftLeft(shift));
+            shift += 7;
+            if ((b & 0x80) == 0) {
+                if (i != bytes.length - 1) {
+                    throw new IllegalArgumentException("LEB128: " + (bytes.length - i - 1) + " trailing bytes after the number");
+                }
+                return n;
+            }
+        }
+        throw new IllegalArgumentException("LEB128: number cut off after " + bytes.length + " bytes");
+    }
 }

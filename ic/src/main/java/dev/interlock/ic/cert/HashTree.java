@@ -88,6 +88,33 @@ public sealed interface HashTree {
         }
     }
 
+    /** The CBOR encoding ({@link #fromCbor} reads it back). */
+    default byte[] toCbor() {
+        try {
+            return CBOR.writeValueAsBytes(toNode());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The node form of this tree, for embedding it in a larger CBOR document (a certificate). */
+    default JsonNode toNode() {
+        var f = CBOR.getNodeFactory();
+        var a = f.arrayNode();
+        if (this instanceof Empty) {
+            a.add(0);
+        } else if (this instanceof Fork fork) {
+            a.add(1).add(fork.left().toNode()).add(fork.right().toNode());
+        } else if (this instanceof Labeled l) {
+            a.add(2).add(l.label()).add(l.tree().toNode());
+        } else if (this instanceof Leaf leaf) {
+            a.add(3).add(leaf.value());
+        } else {
+            a.add(4).add(((Pruned) this).hash());
+        }
+        return a;
+    }
+
     /** The root hash this tree certifies. */
     default byte[] reconstruct() {
         if (this instanceof Empty) {

@@ -1,0 +1,79 @@
+package dev.interlock.ic.cert;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.interlock.ic.Leb128;
+import dev.interlock.ic.Principal;
+
+/**
+ * A certificate of the IC interface specification ("Certificate"): a CBOR map with a hash {@code tree},
+ * the subnet's BLS {@code signature} over its root hash and an optional {@code delegation} from the root
+ * subnet. This class decodes the structure and reads the certified paths; it does <em>not</em> verify
+ * the BLS signature (see {@link #signature()}), so callers must not treat its content as authenticated.
+ */
+public record Certificate(HashTree tree, byte[] signature, Optional<Delegation> delegation) {
+    /** A subnet delegation: the subnet's id and the root subnet's certificate of its public key. */
+    public record Delegation(byte[] subnetId, byte[] certificate) {
+    }
+
+    public static Certificate fromCbor(byte[] cbor) {
+        JsonNode root;
+        try {
+            root = HashTree.CBOR.readTree(cbor);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("certificate: not CBOR: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("certificate: expected a CBOR map with tree and signature");
+        }
+        if (!root.has("tree")) {
+            throw new IllegalArgumentException("certificate: field 'tree' is missing");
+        }
+        HashTree tree = HashTree.parse(root.get("tree"), 0);
+        byte[] signature = bytes(root, "signature", "certificate");
+        Optional<Delegation> delegation = Optional.empty();
+        JsonNode d = root.get("delegation");
+        if (d != null && !d.isNull()) {
+            delegation = Optional.of(new Delegation(bytes(d, "subnet_id", "delegation"), bytes(d, "certificate", "delegation")));
+        }
+        return new Certificate(tree, signature, delegation);
+    }
+
+    private static byte[] bytes(JsonNode node, String field, String where) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isBinary()) {
+            throw new IllegalArgumentException(where + ": field '" + field + "' is missing or not a byte string");
+        }
+        try {
+            return v.binaryValue();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(where + ": field '" + field + "' is unreadable", e);
+        }
+    }
+
+    /** The certified time ({@code /time}, nanoseconds since the epoch). */
+    public BigInteger timeNanos() {
+        return Leb128.readUnsigned(require(tree.lookup("time"), "/time"));
+    }
+
+    /** The certified data a canister set ({@code /canister/<id>/certified_data}). */
+    public byte[] certifiedData(Principal canister) {
+        HashTree.Lookup l = tree.lookup(List.of("canister".getBytes(StandardCharsets.US_ASCII), canister.bytes(),
+                "certified_data".getBytes(StandardCharsets.US_ASCII)));
+        return require(l, "/canister/" + canister + "/certified_data");
+    }
+
+    private static byte[] require(HashTree.Lookup l, String path) {
+        if (l instanceof HashTree.Found f) {
+            return f.value();
+        }
+        throw new IllegalArgumentException("certificate: " + path
+                + (l instanceof HashTree.Absent ? " is absent" : " is pruned from the tree"));
+    }
+}
