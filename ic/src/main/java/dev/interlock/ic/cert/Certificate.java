@@ -3,6 +3,8 @@ package dev.interlock.ic.cert;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -67,6 +69,73 @@ public record Certificate(HashTree tree, byte[] signature, Optional<Delegation> 
         HashTree.Lookup l = tree.lookup(List.of("canister".getBytes(StandardCharsets.US_ASCII), canister.bytes(),
                 "certified_data".getBytes(StandardCharsets.US_ASCII)));
         return require(l, "/canister/" + canister + "/certified_data");
+    }
+
+    /**
+     * Checks that a delegated certificate may speak for {@code canister}: the delegation's certificate must
+     * list a canister range holding it, at {@code /canister_ranges/<subnet>/<shard>} (current) or
+     * {@code /subnet/<subnet>/canister_ranges} (older). A certificate without delegation comes from the root
+     * subnet and passes. Throws with the reason otherwise.
+     */
+    public void checkDelegationCovers(Principal canister) {
+        if (delegation.isEmpty()) {
+            return;
+        }
+        Delegation d = delegation.get();
+        Certificate parent = fromCbor(d.certificate());
+        if (parent.delegation().isPresent()) {
+            throw new IllegalArgumentException("certificate: a delegation's certificate must not itself be delegated");
+        }
+        List<byte[]> rangeBlobs = new ArrayList<>();
+        HashTree.Lookup old = parent.tree().lookup(List.of(ascii("subnet"), d.subnetId(), ascii("canister_ranges")));
+        if (old instanceof HashTree.Found f) {
+            rangeBlobs.add(f.value());
+        }
+        HashTree.Subtree shards = parent.tree().subtree(List.of(ascii("canister_ranges"), d.subnetId()));
+        if (shards != null) {
+            for (HashTree.Labeled shard : shards.labeledChildren()) {
+                if (shard.tree() instanceof HashTree.Leaf leaf) {
+                    rangeBlobs.add(leaf.value());
+                }
+            }
+        }
+        if (rangeBlobs.isEmpty()) {
+            throw new IllegalArgumentException("certificate: the delegation lists no canister ranges for subnet "
+                    + Principal.of(d.subnetId()));
+        }
+        byte[] id = canister.bytes();
+        for (byte[] blob : rangeBlobs) {
+            for (byte[][] range : ranges(blob)) {
+                if (Arrays.compareUnsigned(range[0], id) <= 0 && Arrays.compareUnsigned(id, range[1]) <= 0) {
+                    return;
+                }
+            }
+        }
+        throw new IllegalArgumentException("certificate: " + canister + " is outside the canister ranges delegated to subnet "
+                + Principal.of(d.subnetId()));
+    }
+
+    private static List<byte[][]> ranges(byte[] cbor) {
+        List<byte[][]> out = new ArrayList<>();
+        try {
+            JsonNode n = HashTree.CBOR.readTree(cbor);
+            if (n == null || !n.isArray()) {
+                throw new IllegalArgumentException("certificate: canister ranges are not a CBOR array");
+            }
+            for (JsonNode r : n) {
+                if (!r.isArray() || r.size() != 2 || !r.get(0).isBinary() || !r.get(1).isBinary()) {
+                    throw new IllegalArgumentException("certificate: a canister range is not a pair of principals");
+                }
+                out.add(new byte[][] {r.get(0).binaryValue(), r.get(1).binaryValue()});
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("certificate: canister ranges are not CBOR", e);
+        }
+        return out;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     private static byte[] require(HashTree.Lookup l, String path) {

@@ -181,6 +181,42 @@ public sealed interface HashTree {
         return unknown ? new Unknown() : new Absent();
     }
 
+    /** A labeled node's subtree, reached by a path; its labeled children can be listed. */
+    record Subtree(HashTree tree) {
+        public List<Labeled> labeledChildren() {
+            List<HashTree> all = new ArrayList<>();
+            flatten(tree, all);
+            List<Labeled> out = new ArrayList<>();
+            for (HashTree t : all) {
+                if (t instanceof Labeled l) {
+                    out.add(l);
+                }
+            }
+            return out;
+        }
+    }
+
+    /** The subtree under a path of labels, or null when the tree does not contain it. */
+    default Subtree subtree(List<byte[]> path) {
+        HashTree at = this;
+        for (byte[] label : path) {
+            List<HashTree> children = new ArrayList<>();
+            flatten(at, children);
+            HashTree next = null;
+            for (HashTree c : children) {
+                if (c instanceof Labeled l && Arrays.equals(l.label(), label)) {
+                    next = l.tree();
+                    break;
+                }
+            }
+            if (next == null) {
+                return null;
+            }
+            at = next;
+        }
+        return new Subtree(at);
+    }
+
     private static void flatten(HashTree t, List<HashTree> out) {
         if (t instanceof Fork f) {
             flatten(f.left(), out);

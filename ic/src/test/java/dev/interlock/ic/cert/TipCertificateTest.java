@@ -28,6 +28,11 @@ class TipCertificateTest {
 
     /** A certificate as a replica encodes it: self-describing CBOR tag, a tree with /time and the canister's data. */
     private static byte[] certificate(Principal canister, byte[] certifiedData) throws Exception {
+        return certificate(canister, certifiedData, null, null);
+    }
+
+    private static byte[] certificate(Principal canister, byte[] certifiedData, byte[] subnetId, byte[] delegationCert)
+            throws Exception {
         HashTree tree = new HashTree.Fork(
                 new HashTree.Labeled(label("canister"), new HashTree.Labeled(canister.bytes(),
                         new HashTree.Labeled(label("certified_data"), new HashTree.Leaf(certifiedData)))),
@@ -35,6 +40,11 @@ class TipCertificateTest {
         ObjectNode map = HashTree.CBOR.createObjectNode();
         map.set("tree", tree.toNode());
         map.put("signature", new byte[48]);
+        if (subnetId != null) {
+            ObjectNode d = map.putObject("delegation");
+            d.put("subnet_id", subnetId);
+            d.put("certificate", delegationCert);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(new byte[] {(byte) 0xd9, (byte) 0xd9, (byte) 0xf7});
         out.write(HashTree.CBOR.writeValueAsBytes(map));
@@ -102,5 +112,51 @@ class TipCertificateTest {
     @Test
     void aCertificateWithoutATreeNamesTheMissingField() {
         assertThatThrownBy(() -> Certificate.fromCbor(HexFormat.of().parseHex("a0"))).hasMessageContaining("'tree' is missing");
+    }
+
+    @Test
+    void aLegacyTipWithTipHashAndABigEndianIndexIsRead() throws Exception {
+        HashTree legacy = new HashTree.Fork(
+                new HashTree.Labeled(label("last_block_index"), new HashTree.Leaf(new byte[] {0, 0, 0, 0, 0, 0, 0x01, 0x2c})),
+                new HashTree.Labeled(label("tip_hash"), new HashTree.Leaf(HASH)));
+
+        TipCertificate.Tip tip = TipCertificate.check(LEDGER, certificate(LEDGER, legacy.reconstruct()), legacy.toCbor());
+
+        assertThat(tip.lastBlockIndex()).isEqualTo(BigInteger.valueOf(300));
+        assertThat(tip.lastBlockHash()).isEqualTo(HASH);
+    }
+
+    private static final byte[] SUBNET = new byte[29];
+
+    /** The root subnet's certificate of a subnet, listing its canister ranges in the current or the older place. */
+    private static byte[] delegation(boolean sharded, Principal lo, Principal hi) throws Exception {
+        ByteArrayOutputStream ranges = new ByteArrayOutputStream();
+        var arr = HashTree.CBOR.createArrayNode();
+        arr.addArray().add(lo.bytes()).add(hi.bytes());
+        ranges.write(HashTree.CBOR.writeValueAsBytes(arr));
+        HashTree leaf = new HashTree.Leaf(ranges.toByteArray());
+        HashTree tree = sharded
+                ? new HashTree.Labeled(label("canister_ranges"), new HashTree.Labeled(SUBNET, new HashTree.Labeled(lo.bytes(), leaf)))
+                : new HashTree.Labeled(label("subnet"), new HashTree.Labeled(SUBNET, new HashTree.Labeled(label("canister_ranges"), leaf)));
+        ObjectNode map = HashTree.CBOR.createObjectNode();
+        map.set("tree", tree.toNode());
+        map.put("signature", new byte[48]);
+        return HashTree.CBOR.writeValueAsBytes(map);
+    }
+
+    @Test
+    void aDelegatedCertificateMustCoverTheLedgerInItsCanisterRanges() throws Exception {
+        HashTree tip = TipCertificate.tree(BigInteger.TEN, HASH);
+        Principal lo = Principal.canister(0);
+        Principal hi = Principal.canister(1_000);
+        for (boolean sharded : new boolean[] {true, false}) {
+            byte[] covered = certificate(LEDGER, tip.reconstruct(), SUBNET, delegation(sharded, lo, hi));
+            assertThat(TipCertificate.check(LEDGER, covered, tip.toCbor()).lastBlockIndex()).isEqualTo(BigInteger.TEN);
+
+            byte[] elsewhere = certificate(LEDGER, tip.reconstruct(), SUBNET,
+                    delegation(sharded, Principal.canister(5_000), Principal.canister(6_000)));
+            assertThatThrownBy(() -> TipCertificate.check(LEDGER, elsewhere, tip.toCbor()))
+                    .hasMessageContaining("outside the canister ranges delegated to subnet");
+        }
     }
 }
