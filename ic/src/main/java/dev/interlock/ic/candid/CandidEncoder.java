@@ -103,6 +103,14 @@ public final class CandidEncoder {
         } else if (t instanceof CandidType.Variant v) {
             sleb(entry, -21);
             fields(entry, v.fields());
+        } else if (t instanceof CandidType.Func f) {
+            sleb(entry, -22);
+            entry.writeBytes(Leb128.unsigned(BigInteger.valueOf(f.args().size())));
+            f.args().forEach(a -> sleb(entry, ref(a)));
+            entry.writeBytes(Leb128.unsigned(BigInteger.valueOf(f.results().size())));
+            f.results().forEach(r -> sleb(entry, ref(r)));
+            entry.writeBytes(Leb128.unsigned(BigInteger.valueOf(f.modes().size())));
+            f.modes().forEach(entry::write);
         } else {
             throw new IllegalArgumentException("cannot encode the type " + t);
         }
@@ -184,6 +192,14 @@ public final class CandidEncoder {
                 }
             }
             throw new IllegalArgumentException("variant has no alternative " + value.id());
+        } else if (t instanceof CandidType.Func) {
+            // A transparent reference: 1, the service (1, its principal), the method name.
+            CandidValue.Func f = (CandidValue.Func) v;
+            out.write(1);
+            out.write(1);
+            out.writeBytes(Leb128.unsigned(BigInteger.valueOf(f.canister().length)));
+            out.writeBytes(f.canister());
+            text(out, f.method());
         } else {
             throw new IllegalArgumentException("cannot encode " + t);
         }

@@ -1,5 +1,6 @@
 package dev.interlock.ic.candid;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,6 +42,148 @@ public final class Icrc3Candid {
                 new CandidType.Vec(new CandidType.Ref(4)),
                 new CandidType.Record(List.of(new CandidType.Field(0, CandidType.TEXT),
                         new CandidType.Field(1, new CandidType.Ref(0)))));
+    }
+
+    /** One {@code GetBlocksArgs} item: a range of block indices. */
+    public record Range(BigInteger start, BigInteger length) {
+    }
+
+    /** A block of a {@code GetBlocksResult}. */
+    public record Block(BigInteger id, Value block) {
+    }
+
+    /** Ranges held by an archive, fetched by calling {@code callback} (a query {@code func}) with {@code args}. */
+    public record Archived(List<Range> args, CandidValue.Func callback) {
+    }
+
+    /** {@code icrc3_get_blocks}' result. */
+    public record GetBlocksResult(BigInteger logLength, List<Block> blocks, List<Archived> archived) {
+    }
+
+    private static final long LOG_LENGTH = CandidType.idOf("log_length");
+    private static final long BLOCKS = CandidType.idOf("blocks");
+    private static final long ARCHIVED_BLOCKS = CandidType.idOf("archived_blocks");
+    private static final long ID = CandidType.idOf("id");
+    private static final long BLOCK_FIELD = CandidType.idOf("block");
+    private static final long ARGS = CandidType.idOf("args");
+    private static final long CALLBACK = CandidType.idOf("callback");
+    private static final long START = CandidType.idOf("start");
+    private static final long LENGTH = CandidType.idOf("length");
+    /** Index of {@code GetBlocksResult} in {@link #getBlocksTable()}. */
+    public static final int GET_BLOCKS_RESULT = 5;
+    /** Index of {@code GetBlocksArgs} ({@code vec record { start; length }}) in {@link #getBlocksTable()}. */
+    public static final int GET_BLOCKS_ARGS = 10;
+
+    /**
+     * The value table extended with {@code GetBlocksArgs} and the recursive {@code GetBlocksResult}, whose
+     * archive callbacks are {@code func (GetBlocksArgs) -> (GetBlocksResult) query}.
+     */
+    public static List<CandidType> getBlocksTable() {
+        List<CandidType> t = new ArrayList<>(valueTable());
+        t.add(record(new CandidType.Field(LOG_LENGTH, CandidType.NAT), new CandidType.Field(BLOCKS, new CandidType.Ref(6)),
+                new CandidType.Field(ARCHIVED_BLOCKS, new CandidType.Ref(8))));                       // 5
+        t.add(new CandidType.Vec(new CandidType.Ref(7)));                                                // 6
+        t.add(record(new CandidType.Field(ID, CandidType.NAT), new CandidType.Field(BLOCK_FIELD, new CandidType.Ref(0)))); // 7
+        t.add(new CandidType.Vec(new CandidType.Ref(9)));                                                // 8
+        t.add(record(new CandidType.Field(ARGS, new CandidType.Ref(10)), new CandidType.Field(CALLBACK, new CandidType.Ref(12)))); // 9
+        t.add(new CandidType.Vec(new CandidType.Ref(11)));                                               // 10
+        t.add(record(new CandidType.Field(START, CandidType.NAT), new CandidType.Field(LENGTH, CandidType.NAT))); // 11
+        t.add(new CandidType.Func(List.of(new CandidType.Ref(10)), List.of(new CandidType.Ref(5)), List.of(1))); // 12 (query)
+        return t;
+    }
+
+    private static CandidType.Record record(CandidType.Field... fields) {
+        List<CandidType.Field> f = new ArrayList<>(List.of(fields));
+        f.sort((a, b) -> Long.compareUnsigned(a.id(), b.id()));
+        return new CandidType.Record(f);
+    }
+
+    /** The Candid encoding of {@code icrc3_get_blocks}' argument. */
+    public static byte[] encodeGetBlocksArgs(List<Range> ranges) {
+        return CandidEncoder.encode(getBlocksTable(), List.of(new CandidType.Ref(GET_BLOCKS_ARGS)), List.of(rangesValue(ranges)));
+    }
+
+    /** The Candid encoding of a {@code GetBlocksResult} (what a ledger or a fake replica replies). */
+    public static byte[] encodeGetBlocksResult(GetBlocksResult r) {
+        List<CandidValue> blocks = new ArrayList<>();
+        for (Block b : r.blocks()) {
+            blocks.add(rec(ID, new CandidValue.Big(b.id()), BLOCK_FIELD, fromValue(b.block())));
+        }
+        List<CandidValue> archived = new ArrayList<>();
+        for (Archived a : r.archived()) {
+            archived.add(rec(ARGS, rangesValue(a.args()), CALLBACK, a.callback()));
+        }
+        CandidValue result = rec(LOG_LENGTH, new CandidValue.Big(r.logLength()), BLOCKS, new CandidValue.Vec(blocks),
+                ARCHIVED_BLOCKS, new CandidValue.Vec(archived));
+        return CandidEncoder.encode(getBlocksTable(), List.of(new CandidType.Ref(GET_BLOCKS_RESULT)), List.of(result));
+    }
+
+    private static CandidValue rangesValue(List<Range> ranges) {
+        List<CandidValue> items = new ArrayList<>();
+        for (Range r : ranges) {
+            items.add(rec(START, new CandidValue.Big(r.start()), LENGTH, new CandidValue.Big(r.length())));
+        }
+        return new CandidValue.Vec(items);
+    }
+
+    private static CandidValue.Record rec(Object... idsAndValues) {
+        java.util.Map<Long, CandidValue> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < idsAndValues.length; i += 2) {
+            m.put((Long) idsAndValues[i], (CandidValue) idsAndValues[i + 1]);
+        }
+        return new CandidValue.Record(m);
+    }
+
+    /**
+     * Reads a {@code GetBlocksResult} reply. Fields are found by their hashed ids, so a ledger that adds
+     * fields still reads; a missing or mistyped field is an error naming it.
+     */
+    public static GetBlocksResult readGetBlocksResult(byte[] reply, CandidDecoder.Limits limits) {
+        CandidDecoder.Message m = CandidDecoder.decode(reply, limits);
+        if (m.values().isEmpty()) {
+            throw new CandidException("GetBlocksResult: the reply has no value");
+        }
+        CandidValue.Record r = as(m.values().get(0), CandidValue.Record.class, "GetBlocksResult");
+        BigInteger logLength = as(field(r, LOG_LENGTH, "log_length"), CandidValue.Big.class, "log_length").value();
+        List<Block> blocks = new ArrayList<>();
+        List<CandidValue> items = as(field(r, BLOCKS, "blocks"), CandidValue.Vec.class, "blocks").items();
+        for (int i = 0; i < items.size(); i++) {
+            String where = "blocks[" + i + "]";
+            CandidValue.Record b = as(items.get(i), CandidValue.Record.class, where);
+            BigInteger id = as(field(b, ID, where + ".id"), CandidValue.Big.class, where + ".id").value();
+            blocks.add(new Block(id, toValue(field(b, BLOCK_FIELD, where + ".block"), where + ".block", 0)));
+        }
+        List<Archived> archived = new ArrayList<>();
+        List<CandidValue> arch = as(field(r, ARCHIVED_BLOCKS, "archived_blocks"), CandidValue.Vec.class, "archived_blocks").items();
+        for (int i = 0; i < arch.size(); i++) {
+            String where = "archived_blocks[" + i + "]";
+            CandidValue.Record a = as(arch.get(i), CandidValue.Record.class, where);
+            List<Range> ranges = new ArrayList<>();
+            for (CandidValue rv : as(field(a, ARGS, where + ".args"), CandidValue.Vec.class, where + ".args").items()) {
+                CandidValue.Record rr = as(rv, CandidValue.Record.class, where + ".args[]");
+                ranges.add(new Range(as(field(rr, START, "start"), CandidValue.Big.class, where + ".start").value(),
+                        as(field(rr, LENGTH, "length"), CandidValue.Big.class, where + ".length").value()));
+            }
+            archived.add(new Archived(ranges, as(field(a, CALLBACK, where + ".callback"), CandidValue.Func.class,
+                    where + ".callback")));
+        }
+        return new GetBlocksResult(logLength, blocks, archived);
+    }
+
+    private static CandidValue field(CandidValue.Record r, long id, String name) {
+        CandidValue v = r.fields().get(id);
+        if (v == null) {
+            throw new CandidException("GetBlocksResult: field " + name + " is missing");
+        }
+        return v;
+    }
+
+    private static <T extends CandidValue> T as(CandidValue v, Class<T> type, String where) {
+        if (!type.isInstance(v)) {
+            throw new CandidException("GetBlocksResult: " + where + " is " + v.getClass().getSimpleName() + ", not "
+                    + type.getSimpleName());
+        }
+        return type.cast(v);
     }
 
     /** Converts a decoded ICRC3Value; the message names the path of anything that is not one. */

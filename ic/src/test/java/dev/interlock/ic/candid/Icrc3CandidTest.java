@@ -37,4 +37,32 @@ class Icrc3CandidTest {
                 java.util.Map.of(0L, new CandidValue.Text("tx"), 1L, new CandidValue.Variant(99, new CandidValue.Null()))))));
         assertThatThrownBy(() -> Icrc3Candid.toValue(bad)).hasMessageStartingWith("$.tx: alternative 99");
     }
+
+    @Test
+    void aGetBlocksReplyWithArchiveCallbacksRoundTripsAndNamesItsFields() {
+        CandidValue.Func callback = new CandidValue.Func(Principal.canister(9).bytes(), "icrc3_get_blocks");
+        Icrc3Candid.GetBlocksResult reply = new Icrc3Candid.GetBlocksResult(java.math.BigInteger.valueOf(2_500),
+                List.of(new Icrc3Candid.Block(java.math.BigInteger.valueOf(2_000), BLOCK)),
+                List.of(new Icrc3Candid.Archived(List.of(new Icrc3Candid.Range(java.math.BigInteger.ZERO,
+                        java.math.BigInteger.valueOf(100))), callback)));
+
+        Icrc3Candid.GetBlocksResult back = Icrc3Candid.readGetBlocksResult(Icrc3Candid.encodeGetBlocksResult(reply),
+                CandidDecoder.Limits.DEFAULT);
+
+        assertThat(back.logLength()).isEqualTo(java.math.BigInteger.valueOf(2_500));
+        assertThat(back.blocks()).containsExactly(new Icrc3Candid.Block(java.math.BigInteger.valueOf(2_000), BLOCK));
+        assertThat(back.archived()).hasSize(1);
+        assertThat(back.archived().get(0).args()).containsExactly(new Icrc3Candid.Range(java.math.BigInteger.ZERO,
+                java.math.BigInteger.valueOf(100)));
+        assertThat(back.archived().get(0).callback().method()).isEqualTo("icrc3_get_blocks");
+        assertThat(back.archived().get(0).callback().canister()).isEqualTo(Principal.canister(9).bytes());
+    }
+
+    @Test
+    void aReplyOfAnotherShapeIsRejectedNamingTheField() {
+        byte[] args = Icrc3Candid.encodeGetBlocksArgs(List.of(new Icrc3Candid.Range(java.math.BigInteger.ONE,
+                java.math.BigInteger.TEN)));
+        assertThatThrownBy(() -> Icrc3Candid.readGetBlocksResult(args, CandidDecoder.Limits.DEFAULT))
+                .hasMessageContaining("GetBlocksResult: GetBlocksResult is Vec, not Record");
+    }
 }
