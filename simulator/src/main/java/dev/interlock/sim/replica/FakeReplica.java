@@ -1,0 +1,322 @@
+package dev.interlock.sim.replica;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import dev.interlock.ic.Leb128;
+import dev.interlock.ic.Principal;
+import dev.interlock.ic.candid.CandidDecoder;
+import dev.interlock.ic.candid.CandidEncoder;
+import dev.interlock.ic.candid.CandidException;
+import dev.interlock.ic.candid.CandidType;
+import dev.interlock.ic.candid.CandidValue;
+import dev.interlock.ic.candid.Icrc3Candid;
+import dev.interlock.ic.cert.HashTree;
+import dev.interlock.ic.cert.TipCertificate;
+import dev.interlock.sim.ledger.IcrcLedger;
+
+/**
+ * An in-process stand-in for an IC boundary node: a real HTTP server that reads query envelopes
+ * (CBOR, as on {@code /api/v3} and {@code /api/v2}) and answers from simulator ledgers in the wire formats
+ * of the real ones. ICRC ledgers answer {@code icrc3_get_blocks} (at most {@link #PAGE} blocks per call,
+ * archived ranges as callbacks to their archive canisters, which answer too) and
+ * {@code icrc3_get_tip_certificate} (a hash tree as the ledger builds it, in a certificate as the IC
+ * builds it; the BLS signature is zeros, since Interlock does not verify signatures yet).
+ * Faults are injected by {@link #inject}.
+ */
+public final class FakeReplica implements AutoCloseable {
+    /** Blocks per {@code icrc3_get_blocks} reply, as real ICRC ledgers and archives cap them. */
+    public static final int PAGE = 100;
+    private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
+    private static final Pattern PATH = Pattern.compile("/api/v[23]/canister/([a-z0-9-]+)/query");
+
+    /** What a request looked like, for fault rules. */
+    public record Request(Principal canister, String method) {
+    }
+
+    /** A fault to apply instead of (or to) the normal answer. */
+    public sealed interface Fault {
+        /** Answer with this HTTP status and body. */
+        record Http(int status, byte[] body) implements Fault {
+        }
+
+        /** Hold the answer this long (past a client's timeout). */
+        record Delay(long millis) implements Fault {
+        }
+
+        /** Send only the first bytes of the real answer. */
+        record Truncate(int bytes) implements Fault {
+        }
+    }
+
+    /** Decides per request whether to inject a fault; null means answer normally. */
+    public interface FaultRule {
+        Fault apply(Request request, long requestNumber);
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(8);
+    private final Map<Principal, IcrcLedger> ledgers = new ConcurrentHashMap<>();
+    private final Map<Principal, IcrcLedger> archiveOwners = new ConcurrentHashMap<>();
+    private final AtomicLong requests = new AtomicLong();
+    private volatile FaultRule faults = (r, n) -> null;
+    private volatile long timeNanos = 1_764_000_000_000_000_000L;
+
+    public FakeReplica() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        server.createContext("/api/", this::handle);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** Serves an ICRC ledger and its archives (reads the ledger as it grows; do not mutate it concurrently). */
+    public synchronized void serve(IcrcLedger ledger) {
+        ledgers.put(ledger.id(), ledger);
+        refreshArchives();
+    }
+
+    private void refreshArchives() {
+        for (IcrcLedger l : ledgers.values()) {
+            for (IcrcLedger.Archive a : l.archives()) {
+                archiveOwners.put(a.canister(), l);
+            }
+        }
+    }
+
+    public void inject(FaultRule rule) {
+        this.faults = rule == null ? (r, n) -> null : rule;
+    }
+
+    public long requests() {
+        return requests.get();
+    }
+
+    private void handle(HttpExchange x) throws IOException {
+        try (x) {
+            long n = requests.incrementAndGet();
+            Matcher m = PATH.matcher(x.getRequestURI().getPath());
+            if (!"POST".equals(x.getRequestMethod()) || !m.matches()) {
+                send(x, 404, "not found".getBytes());
+                return;
+            }
+            JsonNode content;
+            try {
+                content = CBOR.readTree(x.getRequestBody().readAllBytes()).get("content");
+            } catch (IOException e) {
+                send(x, 400, ("malformed CBOR: " + e.getMessage()).getBytes());
+                return;
+            }
+            if (content == null || !"query".equals(content.path("request_type").asText())) {
+                send(x, 400, "expected a query envelope".getBytes());
+                return;
+            }
+            Principal canister = Principal.of(content.get("canister_id").binaryValue());
+            String method = content.get("method_name").asText();
+            byte[] arg = content.get("arg").binaryValue();
+            Fault fault = faults.apply(new Request(canister, method), n);
+            if (fault instanceof Fault.Http h) {
+                send(x, h.status(), h.body());
+                return;
+            }
+            if (fault instanceof Fault.Delay d) {
+                sleep(d.millis());
+            }
+            byte[] answer = answer(canister, method, arg);
+            if (fault instanceof Fault.Truncate t) {
+                answer = java.util.Arrays.copyOf(answer, Math.min(t.bytes(), answer.length));
+            }
+            send(x, 200, answer);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private byte[] answer(Principal canister, String method, byte[] arg) throws IOException {
+        IcrcLedger ledger;
+        IcrcLedger.Archive archive = null;
+        synchronized (this) {
+            refreshArchives();
+            ledger = ledgers.get(canister);
+            if (ledger == null) {
+                ledger = archiveOwners.get(canister);
+                if (ledger != null) {
+                    for (IcrcLedger.Archive a : ledger.archives()) {
+                        if (a.canister().equals(canister)) {
+                            archive = a;
+                        }
+                    }
+                }
+            }
+        }
+        if (ledger == null) {
+            return rejected(3, "Canister " + canister + " not found", "IC0301");
+        }
+        try {
+            return switch (method) {
+                case "icrc3_get_blocks" -> replied(archive == null ? ledgerBlocks(ledger, arg) : archiveBlocks(ledger, archive, arg));
+                case "icrc3_get_tip_certificate" -> archive == null ? replied(tipCertificate(ledger))
+                        : rejected(5, "Canister has no query method '" + method + "'", "IC0536");
+                default -> rejected(5, "Canister " + canister + " has no query method '" + method + "'", "IC0536");
+            };
+        } catch (CandidException | IllegalArgumentException e) {
+            return rejected(5, "Canister " + canister + " trapped: could not decode the argument: " + e.getMessage(), "IC0503");
+        }
+    }
+
+    private static List<long[]> ranges(byte[] arg) {
+        CandidDecoder.Message m = CandidDecoder.decode(arg);
+        List<long[]> out = new ArrayList<>();
+        for (CandidValue item : ((CandidValue.Vec) m.values().get(0)).items()) {
+            Map<Long, CandidValue> f = ((CandidValue.Record) item).fields();
+            out.add(new long[] {((CandidValue.Big) f.get(CandidType.idOf("start"))).value().longValueExact(),
+                    ((CandidValue.Big) f.get(CandidType.idOf("length"))).value().longValueExact()});
+        }
+        return out;
+    }
+
+    private static long firstLocal(IcrcLedger ledger) {
+        long first = 0;
+        for (IcrcLedger.Archive a : ledger.archives()) {
+            first = Math.max(first, a.start() + a.length());
+        }
+        return first;
+    }
+
+    private byte[] ledgerBlocks(IcrcLedger ledger, byte[] arg) {
+        long length = ledger.length();
+        long firstLocal = firstLocal(ledger);
+        List<Icrc3Candid.Block> blocks = new ArrayList<>();
+        Map<Principal, List<Icrc3Candid.Range>> archived = new LinkedHashMap<>();
+        for (long[] r : ranges(arg)) {
+            long end = Math.min(length, r[0] + r[1]);
+            for (IcrcLedger.Archive a : ledger.archives()) {
+                long s = Math.max(r[0], a.start());
+                long e = Math.min(end, a.start() + a.length());
+                if (s < e) {
+                    archived.computeIfAbsent(a.canister(), k -> new ArrayList<>())
+                            .add(new Icrc3Candid.Range(BigInteger.valueOf(s), BigInteger.valueOf(Math.min(e - s, PAGE))));
+                }
+            }
+            for (long i = Math.max(r[0], firstLocal); i < end && blocks.size() < PAGE; i++) {
+                blocks.add(new Icrc3Candid.Block(BigInteger.valueOf(i), ledger.blocks().get((int) i)));
+            }
+        }
+        List<Icrc3Candid.Archived> arch = new ArrayList<>();
+        archived.forEach((canister, rs) -> arch.add(new Icrc3Candid.Archived(rs,
+                new CandidValue.Func(canister.bytes(), "icrc3_get_blocks"))));
+        return Icrc3Candid.encodeGetBlocksResult(new Icrc3Candid.GetBlocksResult(BigInteger.valueOf(length), blocks, arch));
+    }
+
+    private byte[] archiveBlocks(IcrcLedger ledger, IcrcLedger.Archive archive, byte[] arg) {
+        List<Icrc3Candid.Block> blocks = new ArrayList<>();
+        for (long[] r : ranges(arg)) {
+            long s = Math.max(r[0], archive.start());
+            long e = Math.min(r[0] + r[1], archive.start() + archive.length());
+            for (long i = s; i < e && blocks.size() < PAGE; i++) {
+                blocks.add(new Icrc3Candid.Block(BigInteger.valueOf(i), ledger.blocks().get((int) i)));
+            }
+        }
+        return Icrc3Candid.encodeGetBlocksResult(new Icrc3Candid.GetBlocksResult(BigInteger.valueOf(archive.start()
+                + archive.length()), blocks, List.of()));
+    }
+
+    private byte[] tipCertificate(IcrcLedger ledger) throws IOException {
+        List<CandidType> table = List.of(new CandidType.Opt(new CandidType.Ref(1)), new CandidType.Record(sorted(
+                new CandidType.Field(CandidType.idOf("certificate"), new CandidType.Ref(2)),
+                new CandidType.Field(CandidType.idOf("hash_tree"), new CandidType.Ref(2)))),
+                new CandidType.Vec(CandidType.NAT8));
+        if (ledger.length() == 0) {
+            return CandidEncoder.encode(table, List.of(new CandidType.Ref(0)), List.of(new CandidValue.Opt(null)));
+        }
+        long last = ledger.length() - 1;
+        HashTree tip = TipCertificate.tree(BigInteger.valueOf(last), ledger.hash(last));
+        byte[] certificate = certificate(ledger.id(), tip.reconstruct());
+        Map<Long, CandidValue> rec = new LinkedHashMap<>();
+        rec.put(CandidType.idOf("certificate"), new CandidValue.Blob(certificate));
+        rec.put(CandidType.idOf("hash_tree"), new CandidValue.Blob(tip.toCbor()));
+        return CandidEncoder.encode(table, List.of(new CandidType.Ref(0)), List.of(new CandidValue.Opt(new CandidValue.Record(rec))));
+    }
+
+    private static List<CandidType.Field> sorted(CandidType.Field... fields) {
+        List<CandidType.Field> f = new ArrayList<>(List.of(fields));
+        f.sort((a, b) -> Long.compareUnsigned(a.id(), b.id()));
+        return f;
+    }
+
+    /** A certificate as the IC builds one for a canister's certified data (signature: zeros, not verified). */
+    private byte[] certificate(Principal canister, byte[] certifiedData) throws IOException {
+        HashTree tree = new HashTree.Fork(
+                new HashTree.Labeled(ascii("canister"), new HashTree.Labeled(canister.bytes(),
+                        new HashTree.Labeled(ascii("certified_data"), new HashTree.Leaf(certifiedData)))),
+                new HashTree.Labeled(ascii("time"), new HashTree.Leaf(Leb128.unsigned(timeNanos))));
+        ObjectNode map = CBOR.createObjectNode();
+        map.set("tree", tree.toNode());
+        map.put("signature", new byte[48]);
+        return selfDescribed(map);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] selfDescribed(ObjectNode n) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0xd9, (byte) 0xd9, (byte) 0xf7});
+        out.write(CBOR.writeValueAsBytes(n));
+        return out.toByteArray();
+    }
+
+    private static byte[] replied(byte[] arg) throws IOException {
+        ObjectNode n = CBOR.createObjectNode().put("status", "replied");
+        n.putObject("reply").put("arg", arg);
+        n.putArray("signatures");
+        return selfDescribed(n);
+    }
+
+    private static byte[] rejected(int code, String message, String errorCode) throws IOException {
+        return selfDescribed(CBOR.createObjectNode().put("status", "rejected").put("reject_code", code)
+                .put("reject_message", message).put("error_code", errorCode));
+    }
+
+    private static void send(HttpExchange x, int status, byte[] body) throws IOException {
+        x.getResponseHeaders().add("Content-Type", "application/cbor");
+        x.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        x.getResponseBody().write(body);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
