@@ -28,6 +28,17 @@ public record Alert(
         BigInteger amountAtStake,
         String explanation,
         Evidence evidence,
-        long detectedAtNanos) {
+        long detectedAtNanos) implements IngestRecord {
     public static final int VERSION = 1;
+
+    /** Ingest publishes alerts it raises itself (LEDGER_INTEGRITY) like detectors do. */
+    @Override
+    public String topic() {
+        return Topics.ALERTS;
+    }
+
+    @Override
+    public String key() {
+        return canister;
+    }
 }

@@ -11,5 +11,7 @@ public enum AlertClass {
     RATE_ANOMALY,
     NON_IDEMPOTENT_TRANSFER,
     LEDGER_RECONCILIATION,
-    LOG_GAP
+    LOG_GAP,
+    /** A ledger's hash chain or certified tip does not hold (raised by ingest). */
+    LEDGER_INTEGRITY
 }

@@ -18,6 +18,12 @@ import java.math.BigInteger;
  * @param fee            effective fee, or null
  * @param memo           hex of the memo, or null
  * @param createdAtTime  {@code tx.ts}, or null
+ * @param verification   how far the block was verified: {@code chain} (parent hash checked against the
+ *                       previous block), {@code chain+certified-tip} (and the chain's tip matched the ledger's
+ *                       certified data, BLS signature not verified), or null when not verified (simulated
+ *                       corpora, file imports)
+ * @param raw            the block as received, for forensics: ICRC-3 Value JSON, or hex of the ICP encoding;
+ *                       null when not kept
  */
 public record LedgerBlock(
         String ledger,
@@ -31,7 +37,23 @@ public record LedgerBlock(
         BigInteger amount,
         BigInteger fee,
         String memo,
-        Long createdAtTime) implements IngestRecord {
+        Long createdAtTime,
+        String verification,
+        String raw) implements IngestRecord {
+
+    public static final String VERIFIED_CHAIN = "chain";
+    public static final String VERIFIED_CERTIFIED_TIP = "chain+certified-tip";
+
+    /** A block without verification level or raw form (simulated corpora, tests). */
+    public LedgerBlock(String ledger, long index, String hash, String parentHash, long timestampNanos, String op, String from,
+            String to, BigInteger amount, BigInteger fee, String memo, Long createdAtTime) {
+        this(ledger, index, hash, parentHash, timestampNanos, op, from, to, amount, fee, memo, createdAtTime, null, null);
+    }
+
+    public LedgerBlock withVerification(String level, String rawForm) {
+        return new LedgerBlock(ledger, index, hash, parentHash, timestampNanos, op, from, to, amount, fee, memo, createdAtTime,
+                level, rawForm);
+    }
 
     @Override
     public String topic() {

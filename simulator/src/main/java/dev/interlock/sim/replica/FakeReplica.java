@@ -107,6 +107,28 @@ public final class FakeReplica implements AutoCloseable {
         }
     }
 
+    private final Map<Principal, java.util.Set<Long>> tampered = new ConcurrentHashMap<>();
+
+    /** Serves block {@code index} of {@code ledger} altered (an extra field), as a compromised node might. */
+    public void tamper(Principal ledger, long index) {
+        tampered.computeIfAbsent(ledger, k -> ConcurrentHashMap.newKeySet()).add(index);
+    }
+
+    /** Serves every block as the ledger holds it again. */
+    public void untamper() {
+        tampered.clear();
+    }
+
+    private dev.interlock.ic.Value served(IcrcLedger ledger, long i) {
+        dev.interlock.ic.Value.Map block = ledger.blocks().get((int) i);
+        if (!tampered.getOrDefault(ledger.id(), java.util.Set.of()).contains(i)) {
+            return block;
+        }
+        List<dev.interlock.ic.Value.Entry> entries = new ArrayList<>(block.entries());
+        entries.add(new dev.interlock.ic.Value.Entry("zz_tampered", dev.interlock.ic.Value.nat(1)));
+        return new dev.interlock.ic.Value.Map(entries);
+    }
+
     public void inject(FaultRule rule) {
         this.faults = rule == null ? (r, n) -> null : rule;
     }
@@ -228,7 +250,7 @@ public final class FakeReplica implements AutoCloseable {
                 }
             }
             for (long i = Math.max(r[0], firstLocal); i < end && blocks.size() < PAGE; i++) {
-                blocks.add(new Icrc3Candid.Block(BigInteger.valueOf(i), ledger.blocks().get((int) i)));
+                blocks.add(new Icrc3Candid.Block(BigInteger.valueOf(i), served(ledger, i)));
             }
         }
         List<Icrc3Candid.Archived> arch = new ArrayList<>();
@@ -243,7 +265,7 @@ public final class FakeReplica implements AutoCloseable {
             long s = Math.max(r[0], archive.start());
             long e = Math.min(r[0] + r[1], archive.start() + archive.length());
             for (long i = s; i < e && blocks.size() < PAGE; i++) {
-                blocks.add(new Icrc3Candid.Block(BigInteger.valueOf(i), ledger.blocks().get((int) i)));
+                blocks.add(new Icrc3Candid.Block(BigInteger.valueOf(i), served(ledger, i)));
             }
         }
         return Icrc3Candid.encodeGetBlocksResult(new Icrc3Candid.GetBlocksResult(BigInteger.valueOf(archive.start()

@@ -1,0 +1,165 @@
+package dev.interlock.ingest.source.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigInteger;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.interlock.ic.Account;
+import dev.interlock.ic.Principal;
+import dev.interlock.ic.agent.Icrc3Client;
+import dev.interlock.ic.agent.QueryClient;
+import dev.interlock.ic.candid.CandidDecoder;
+import dev.interlock.ingest.source.SourceBatch;
+import dev.interlock.ingest.source.SourceException;
+import dev.interlock.model.Alert;
+import dev.interlock.model.AlertClass;
+import dev.interlock.model.IngestRecord;
+import dev.interlock.model.LedgerBlock;
+import dev.interlock.sim.ledger.IcrcLedger;
+import dev.interlock.sim.ledger.TransferArgs;
+import dev.interlock.sim.replica.FakeReplica;
+
+/** The ICRC-3 ledger source against the fake replica: verified pages, held-back blocks, tampering. */
+class Icrc3LedgerSourceTest {
+    private static final Principal MINTER = Principal.canister(1);
+    private static final int BLOCKS = 1_000;
+
+    private FakeReplica replica;
+    private IcrcLedger ledger;
+    private Icrc3LedgerSource source;
+
+    @BeforeEach
+    void start() throws Exception {
+        ledger = new IcrcLedger(Principal.canister(2), Account.of(MINTER), BigInteger.TEN, null, 86_400_000_000_000L,
+                60_000_000_000L, 400, 200, 300);
+        for (int i = 0; i < BLOCKS; i++) {
+            ledger.transfer(MINTER, TransferArgs.transfer(Account.of(MINTER), Account.of(Principal.canister(100 + i % 5)),
+                    BigInteger.valueOf(10 + i)), 1_000L * (i + 1));
+        }
+        replica = new FakeReplica();
+        replica.serve(ledger);
+        QueryClient q = new QueryClient(replica.url(), HttpClient.newHttpClient(), Duration.ofSeconds(5), 8 << 20, Clock.systemUTC());
+        source = new Icrc3LedgerSource("ledger-test", new Icrc3Client(q, ledger.id(), CandidDecoder.Limits.DEFAULT),
+                new Icrc3LedgerSource.Start.Genesis(), 3, Duration.ofMillis(10));
+    }
+
+    @AfterEach
+    void stop() {
+        replica.close();
+    }
+
+    /** Polls until a poll returns nothing new; returns everything published. */
+    private List<IngestRecord> drain(String[] cursor) throws SourceException {
+        List<IngestRecord> all = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            SourceBatch b = source.poll(cursor[0]);
+            cursor[0] = b.cursor();
+            if (b.records().isEmpty()) {
+                return all;
+            }
+            all.addAll(b.records());
+        }
+        throw new AssertionError("the source never caught up");
+    }
+
+    @Test
+    void everyBlockIsPublishedOnceInOrderWithItsHashAndTheTipIsCertified() throws Exception {
+        String[] cursor = {null};
+        List<IngestRecord> all = drain(cursor);
+
+        assertThat(all).hasSize(BLOCKS).allMatch(r -> r instanceof LedgerBlock);
+        for (int i = 0; i < BLOCKS; i++) {
+            LedgerBlock b = (LedgerBlock) all.get(i);
+            assertThat(b.index()).isEqualTo(i);
+            assertThat(b.hash()).isEqualTo(HexFormat.of().formatHex(ledger.hash(i)));
+        }
+        assertThat(((LedgerBlock) all.get(BLOCKS - 1)).verification()).isEqualTo(LedgerBlock.VERIFIED_CERTIFIED_TIP);
+        assertThat(((LedgerBlock) all.get(0)).verification()).isEqualTo(LedgerBlock.VERIFIED_CHAIN);
+        assertThat(((LedgerBlock) all.get(0)).raw()).contains("\"ts\"");
+        assertThat(cursor[0]).contains("\"next\":" + BLOCKS);
+    }
+
+    @Test
+    void theLastBlockOfAPollWaitsUntilSomethingVouchesForIt() throws Exception {
+        SourceBatch first = source.poll(null);
+
+        // three pages of 100, the 300th block held back until block 300 names it as parent
+        assertThat(first.records()).hasSize(299);
+        assertThat(first.cursor()).contains("\"next\":299");
+        SourceBatch second = source.poll(first.cursor());
+        assertThat(((LedgerBlock) second.records().get(0)).index()).isEqualTo(299);
+    }
+
+    @Test
+    void aTamperedBlockRaisesOneAlertAndTheCursorStopsBeforeIt() throws Exception {
+        replica.tamper(ledger.id(), 450);
+        String[] cursor = {null};
+        List<IngestRecord> all = new ArrayList<>();
+        SourceException backedOff = null;
+        for (int i = 0; i < 10 && backedOff == null; i++) {
+            try {
+                SourceBatch b = source.poll(cursor[0]);
+                all.addAll(b.records());
+                cursor[0] = b.cursor();
+            } catch (SourceException e) {
+                backedOff = e;
+            }
+        }
+
+        List<Alert> alerts = all.stream().filter(r -> r instanceof Alert).map(r -> (Alert) r).toList();
+        assertThat(alerts).hasSize(1);
+        assertThat(alerts.get(0).alertClass()).isEqualTo(AlertClass.LEDGER_INTEGRITY);
+        assertThat(alerts.get(0).evidence().blockIndexes()).containsExactly(450L, 451L);
+        assertThat(alerts.get(0).explanation()).contains("parent hash mismatch").contains(HexFormat.of().formatHex(ledger.hash(450)));
+        assertThat(all.stream().filter(r -> r instanceof LedgerBlock).map(r -> ((LedgerBlock) r).index()))
+                .hasSize(450).last().isEqualTo(449L);
+        assertThat(cursor[0]).contains("\"next\":450");
+        assertThat(backedOff).isNotNull();
+        assertThat(backedOff.retryable()).isTrue();
+        assertThat(backedOff.getMessage()).contains("still broken at block 451");
+
+        replica.untamper();
+        List<IngestRecord> rest = drain(cursor);
+        assertThat(rest).hasSize(BLOCKS - 450);
+        assertThat(((LedgerBlock) rest.get(0)).hash()).isEqualTo(HexFormat.of().formatHex(ledger.hash(450)));
+    }
+
+    @Test
+    void aTamperedTipIsCaughtByTheCertificate() throws Exception {
+        replica.tamper(ledger.id(), BLOCKS - 1);
+        String[] cursor = {null};
+        List<IngestRecord> all = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            try {
+                SourceBatch b = source.poll(cursor[0]);
+                all.addAll(b.records());
+                cursor[0] = b.cursor();
+            } catch (SourceException e) {
+                break;
+            }
+        }
+        assertThat(all.stream().filter(r -> r instanceof Alert).map(r -> ((Alert) r).evidence().blockIndexes()))
+                .containsExactly(List.of((long) BLOCKS - 1));
+        assertThat(all.stream().filter(r -> r instanceof LedgerBlock)).hasSize(BLOCKS - 1);
+    }
+
+    @Test
+    void transportFaultsAreRetryableSourceFailures() {
+        replica.inject((r, n) -> new FakeReplica.Fault.Http(502, "bad gateway".getBytes()));
+        assertThatThrownBy(() -> source.poll(null)).isInstanceOfSatisfying(SourceException.class, e -> {
+            assertThat(e.retryable()).isTrue();
+            assertThat(e.reason()).isEqualTo(SourceException.Reason.UNREACHABLE);
+        });
+    }
+}
