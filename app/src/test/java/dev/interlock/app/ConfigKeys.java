@@ -48,6 +48,12 @@ final class ConfigKeys {
             }
             String key = prefix + "." + kebab(m.getName());
             Class<?> r = m.getReturnType();
+            if (Map.class.isAssignableFrom(r)) {
+                // a named group: interlock.ingest.ledgers.<name>.*
+                var value = ((java.lang.reflect.ParameterizedType) m.getGenericReturnType()).getActualTypeArguments()[1];
+                collect(key + ".<name>", (Class<?>) value, out);
+                continue;
+            }
             if (r.isInterface() && r.getName().startsWith("dev.interlock")) {
                 collect(key, r, out);
             } else {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** The README's configuration table lists exactly the declared keys, with their real defaults. */
 class ReadmeConfigTableTest {
-    private static final Pattern ROW = Pattern.compile("^\\| `([a-z0-9.\\-]+)` \\| `([A-Z0-9_]+)` \\| ([^|]*) \\|");
+    private static final Pattern ROW = Pattern.compile("^\\| `([a-z0-9.\\-<>]+)` \\| `([A-Z0-9_<>]+)` \\| ([^|]*) \\|");
 
     @Test
     void readmeTableMatchesTheDeclaredKeysAndDefaults() throws IOException {
@@ -24,7 +24,7 @@ class ReadmeConfigTableTest {
                 String def = m.group(3).trim();
                 documented.put(m.group(1), def.equals("–") ? "" : def.replace("`", ""));
                 assertThat(m.group(2)).as("environment form of %s", m.group(1))
-                        .isEqualTo(StartupConfig.envName(m.group(1)));
+                        .isEqualTo(StartupConfig.envName(m.group(1).replace("<name>", "0PLACEHOLDER0")).replace("0PLACEHOLDER0", "<NAME>"));
             }
         }
         assertThat(documented).containsExactlyInAnyOrderEntriesOf(ConfigKeys.all());

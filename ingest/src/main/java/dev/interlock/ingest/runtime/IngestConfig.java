@@ -1,6 +1,7 @@
 package dev.interlock.ingest.runtime;
 
 import java.time.Duration;
+import java.util.Map;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -13,6 +14,42 @@ public interface IngestConfig {
 
     /** Backoff after a failed poll or publish. */
     Retry retry();
+
+    /** Ledgers to follow, each under a name of your choice: {@code interlock.ingest.ledgers.<name>.*}. */
+    Map<String, Ledger> ledgers();
+
+    interface Ledger {
+        /** The ledger canister's principal id (for example ryjl3-tyaaa-aaaaa-aaaba-cai). */
+        String canister();
+
+        /** The ledger's interface: {@code icrc} (ICRC-3 blocks). */
+        @WithDefault("icrc")
+        String kind();
+
+        /** The IC HTTP gateway (boundary node) to query. */
+        @WithDefault("https://icp-api.io")
+        String gateway();
+
+        /** Where to begin without a cursor: {@code genesis}, {@code tip} or a block index. */
+        @WithDefault("tip")
+        String start();
+
+        /** Pages of 100 blocks read per poll while catching up. */
+        @WithDefault("10")
+        int pagesPerPoll();
+
+        /** Pause between polls once caught up. */
+        @WithDefault("2s")
+        Duration pollInterval();
+
+        /** Timeout of one query. */
+        @WithDefault("30s")
+        Duration timeout();
+
+        /** Largest reply accepted, in bytes. */
+        @WithDefault("4194304")
+        int maxReplyBytes();
+    }
 
     interface Demo {
         /** Play the demo incident (on by default so a first run shows an alert). */

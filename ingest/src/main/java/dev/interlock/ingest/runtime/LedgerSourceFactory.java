@@ -1,0 +1,76 @@
+package dev.interlock.ingest.runtime;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.interlock.ic.Principal;
+import dev.interlock.ic.agent.Icrc3Client;
+import dev.interlock.ic.agent.QueryClient;
+import dev.interlock.ic.candid.CandidDecoder;
+import dev.interlock.ingest.source.Source;
+import dev.interlock.ingest.source.ledger.Icrc3LedgerSource;
+
+/** The configured ledgers ({@code interlock.ingest.ledgers.<name>.*}), one source each. */
+@ApplicationScoped
+public class LedgerSourceFactory implements SourceFactory {
+    @Inject
+    IngestConfig config;
+
+    @Override
+    public String kind() {
+        return "ledgers";
+    }
+
+    @Override
+    public List<Source> create() {
+        List<Source> out = new ArrayList<>();
+        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+        for (Map.Entry<String, IngestConfig.Ledger> e : config.ledgers().entrySet()) {
+            out.add(create(e.getKey(), e.getValue(), http));
+        }
+        return out;
+    }
+
+    static Source create(String name, IngestConfig.Ledger l, HttpClient http) {
+        String where = "interlock.ingest.ledgers." + name;
+        Principal canister;
+        try {
+            canister = Principal.fromText(l.canister());
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException(where + ".canister: '" + l.canister() + "' is not a principal: " + ex.getMessage(), ex);
+        }
+        if (!"icrc".equals(l.kind())) {
+            throw new IllegalArgumentException(where + ".kind: '" + l.kind() + "' is not supported; supported: icrc");
+        }
+        URI gateway;
+        try {
+            gateway = URI.create(l.gateway());
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException(where + ".gateway: '" + l.gateway() + "' is not a URL", ex);
+        }
+        QueryClient q = new QueryClient(gateway, http, l.timeout(), l.maxReplyBytes(), Clock.systemUTC());
+        return new Icrc3LedgerSource("ledger-" + name, new Icrc3Client(q, canister, CandidDecoder.Limits.DEFAULT), start(where, l.start()),
+                l.pagesPerPoll(), l.pollInterval());
+    }
+
+    static Icrc3LedgerSource.Start start(String where, String s) {
+        return switch (s) {
+            case "genesis" -> new Icrc3LedgerSource.Start.Genesis();
+            case "tip" -> new Icrc3LedgerSource.Start.Tip();
+            default -> {
+                try {
+                    yield new Icrc3LedgerSource.Start.At(Long.parseLong(s));
+                } catch (NumberFormatException ex) {
+                    throw new IllegalArgumentException(where + ".start: '" + s + "' is none of genesis, tip or a block index", ex);
+                }
+            }
+        };
+    }
+}
