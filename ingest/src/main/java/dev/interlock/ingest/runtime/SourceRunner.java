@@ -67,7 +67,10 @@ final class SourceRunner implements Runnable {
                 }
                 backoff.reset();
                 problem = null;
-                sleep(source.pollInterval());
+                Duration pause = source.pauseAfter(batch);
+                if (!pause.isZero()) {
+                    sleep(pause);
+                }
             } catch (SourceException e) {
                 failure(e.reason().name(), e.retryable(), e.getMessage(), backoff, e);
             } catch (PublishException e) {

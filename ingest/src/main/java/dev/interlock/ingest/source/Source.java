@@ -21,6 +21,11 @@ public interface Source {
     /** Pause between polls when the source is caught up. */
     Duration pollInterval();
 
+    /** Pause after a published batch: the poll interval, or none while a source is catching up. */
+    default Duration pauseAfter(SourceBatch batch) {
+        return pollInterval();
+    }
+
     /** True when nothing will ever follow {@code cursor} (finite sources such as the demo). */
     default boolean exhausted(String cursor) {
         return false;

@@ -58,6 +58,7 @@ public final class Icrc3LedgerSource implements Source {
     private final int pagesPerPoll;
     private final Duration pollInterval;
     private String reportedBreak;
+    private volatile boolean behind;
 
     public Icrc3LedgerSource(String id, Icrc3Client client, Start start, int pagesPerPoll, Duration pollInterval) {
         this.id = id;
@@ -75,6 +76,12 @@ public final class Icrc3LedgerSource implements Source {
     @Override
     public Duration pollInterval() {
         return pollInterval;
+    }
+
+    /** No pause while the ledger has more blocks than the last poll read. */
+    @Override
+    public Duration pauseAfter(SourceBatch batch) {
+        return behind && reportedBreak == null ? Duration.ZERO : pollInterval;
     }
 
     @Override
@@ -114,6 +121,7 @@ public final class Icrc3LedgerSource implements Source {
                 break;
             }
         }
+        behind = logLength != null && BigInteger.valueOf(chain.nextIndex()).compareTo(logLength) < 0;
         if (accepted.isEmpty()) {
             reportedBreak = null;
             return SourceBatch.of(List.of(), cursor(chain.nextIndex(), chain.previousHash()));
