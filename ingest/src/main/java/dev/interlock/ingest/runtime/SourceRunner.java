@@ -46,6 +46,10 @@ final class SourceRunner implements Runnable {
                 .description("Records published by a source").register(registry);
         Counter rejected = Counter.builder("interlock.ingest.rejected").tag("source", source.id())
                 .description("Input a source rejected and quarantined").register(registry);
+        Counter alerts = Counter.builder("interlock.ingest.alerts").tag("source", source.id())
+                .description("Alerts a source raised itself (LEDGER_INTEGRITY)").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("interlock.ingest.lag", source, Source::lag).tag("source", source.id())
+                .description("Items behind the source's tip after the last poll (-1: unknown)").register(registry);
         TransactionalPublisher publisher = null;
         while (running) {
             try {
@@ -61,7 +65,9 @@ final class SourceRunner implements Runnable {
                 SourceBatch batch = source.poll(cursor);
                 if (!batch.isEmpty() || !Objects.equals(batch.cursor(), cursor)) {
                     publisher.publish(batch);
-                    records.increment(batch.records().size());
+                    long raised = batch.records().stream().filter(dev.interlock.model.Alert.class::isInstance).count();
+                    records.increment(batch.records().size() - raised);
+                    alerts.increment(raised);
                     rejected.increment(batch.rejected().size());
                     cursor = batch.cursor();
                 }

@@ -21,6 +21,11 @@ public interface Source {
     /** Pause between polls when the source is caught up. */
     Duration pollInterval();
 
+    /** Items known to exist beyond the last poll (blocks behind a ledger's tip), or -1 when unknown. */
+    default long lag() {
+        return -1;
+    }
+
     /** Pause after a published batch: the poll interval, or none while a source is catching up. */
     default Duration pauseAfter(SourceBatch batch) {
         return pollInterval();

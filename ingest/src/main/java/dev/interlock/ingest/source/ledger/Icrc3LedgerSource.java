@@ -59,6 +59,7 @@ public final class Icrc3LedgerSource implements Source {
     private final Duration pollInterval;
     private String reportedBreak;
     private volatile boolean behind;
+    private volatile long lag = -1;
 
     public Icrc3LedgerSource(String id, Icrc3Client client, Start start, int pagesPerPoll, Duration pollInterval) {
         this.id = id;
@@ -76,6 +77,11 @@ public final class Icrc3LedgerSource implements Source {
     @Override
     public Duration pollInterval() {
         return pollInterval;
+    }
+
+    @Override
+    public long lag() {
+        return lag;
     }
 
     /** No pause while the ledger has more blocks than the last poll read. */
@@ -122,6 +128,9 @@ public final class Icrc3LedgerSource implements Source {
             }
         }
         behind = logLength != null && BigInteger.valueOf(chain.nextIndex()).compareTo(logLength) < 0;
+        if (logLength != null) {
+            lag = Math.max(0, logLength.subtract(BigInteger.valueOf(chain.nextIndex())).longValue());
+        }
         if (accepted.isEmpty()) {
             reportedBreak = null;
             return SourceBatch.of(List.of(), cursor(chain.nextIndex(), chain.previousHash()));

@@ -97,6 +97,8 @@ class Icrc3LedgerSourceTest {
         // three pages of 100, the 300th block held back until block 300 names it as parent
         assertThat(first.records()).hasSize(299);
         assertThat(first.cursor()).contains("\"next\":299");
+        assertThat(source.lag()).isEqualTo(BLOCKS - 300);
+        assertThat(source.pauseAfter(first)).isEqualTo(Duration.ZERO);
         SourceBatch second = source.poll(first.cursor());
         assertThat(((LedgerBlock) second.records().get(0)).index()).isEqualTo(299);
     }
