@@ -24,7 +24,7 @@ import dev.interlock.ic.icp.IcpBlock;
  * messages cut short or with a byte flipped, for Candid, CBOR hash trees and certificates, and ICP
  * protobuf blocks.
  */
-class HostileInputProperties {
+class HostileInputPropertiesTest {
     private static final byte[] VALID_REPLY = Icrc3Candid.encodeGetBlocksResult(new Icrc3Candid.GetBlocksResult(
             java.math.BigInteger.TEN, java.util.List.of(new Icrc3Candid.Block(java.math.BigInteger.ONE,
                     Value.map().put("phash", Value.blob(new byte[32])).put("tx", Value.map().put("amt", Value.nat(5)).build())
