@@ -26,10 +26,12 @@ public final class AccountIdentifier {
         sha224.update(DOMAIN);
         sha224.update(account.owner().bytes());
         sha224.update(account.effectiveSubaccount());
-        byte[] h = sha224.digest();
-        CRC32 crc = new CRC32();
-        crc.update(h);
-        long c = crc.getValue();
+        return withChecksum(sha224.digest());
+    }
+
+    /** CRC32(h) big-endian ‖ h for a 28-byte hash. */
+    private static byte[] withChecksum(byte[] h) {
+        long c = crc(h, 0);
         byte[] out = new byte[32];
         out[0] = (byte) (c >>> 24);
         out[1] = (byte) (c >>> 16);
@@ -45,14 +47,7 @@ public final class AccountIdentifier {
      */
     public static byte[] normalize(byte[] id) {
         if (id.length == 28) {
-            byte[] out = new byte[32];
-            long c = crc(id, 0);
-            out[0] = (byte) (c >>> 24);
-            out[1] = (byte) (c >>> 16);
-            out[2] = (byte) (c >>> 8);
-            out[3] = (byte) c;
-            System.arraycopy(id, 0, out, 4, 28);
-            return out;
+            return withChecksum(id);
         }
         if (id.length != 32) {
             throw new IllegalArgumentException("an account identifier has 32 bytes (or 28 without checksum), not " + id.length);

@@ -415,20 +415,10 @@ public final class CandidDecoder {
     }
 
     private BigInteger bigSleb() {
-        BigInteger v = BigInteger.ZERO;
-        int shift = 0;
-        int bytes = 0;
-        int x;
-        do {
-            x = u8();
-            if (++bytes > limits.maxIntegerBytes()) {
-                throw fail("integer longer than " + limits.maxIntegerBytes() + " bytes");
-            }
-            v = v.or(BigInteger.valueOf(x & 0x7f).shiftLeft(shift));
-            shift += 7;
-        } while ((x & 0x80) != 0);
-        if ((x & 0x40) != 0) {
-            v = v.subtract(BigInteger.ONE.shiftLeft(shift));
+        int start = pos;
+        BigInteger v = bigLeb();
+        if ((b[pos - 1] & 0x40) != 0) {
+            v = v.subtract(BigInteger.ONE.shiftLeft(7 * (pos - start)));
         }
         return v;
     }

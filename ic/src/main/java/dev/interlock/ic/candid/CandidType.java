@@ -42,9 +42,23 @@ public sealed interface CandidType {
 
     /** Fields sorted by id, as the wire requires. */
     record Record(List<Field> fields) implements CandidType {
+        /** A record of these fields in wire order (sorted by id). */
+        public static Record of(Field... fields) {
+            return new Record(sortedById(fields));
+        }
     }
 
     record Variant(List<Field> fields) implements CandidType {
+        /** A variant of these alternatives in wire order (sorted by id). */
+        public static Variant of(Field... fields) {
+            return new Variant(sortedById(fields));
+        }
+    }
+
+    private static List<Field> sortedById(Field... fields) {
+        List<Field> f = new java.util.ArrayList<>(List.of(fields));
+        f.sort((a, b) -> Long.compareUnsigned(a.id(), b.id()));
+        return List.copyOf(f);
     }
 
     record Func(List<CandidType> args, List<CandidType> results, List<Integer> modes) implements CandidType {

@@ -39,8 +39,8 @@ public final class IcpCandid {
     /** Type table: 0 GetBlocksArgs, 1 QueryEncodedBlocksResponse, 2 opt blob, 3 blob, 4 vec blob, 5 vec archived, 6 archived, 7 callback func, 8 archive result variant, 9 error variant. */
     public static List<CandidType> table() {
         return List.of(
-                rec(new CandidType.Field(START, CandidType.NAT64), new CandidType.Field(LENGTH, CandidType.NAT64)),
-                rec(new CandidType.Field(CERTIFICATE, new CandidType.Ref(2)), new CandidType.Field(BLOCKS, new CandidType.Ref(4)),
+                CandidType.Record.of(new CandidType.Field(START, CandidType.NAT64), new CandidType.Field(LENGTH, CandidType.NAT64)),
+                CandidType.Record.of(new CandidType.Field(CERTIFICATE, new CandidType.Ref(2)), new CandidType.Field(BLOCKS, new CandidType.Ref(4)),
                         new CandidType.Field(CHAIN_LENGTH, CandidType.NAT64),
                         new CandidType.Field(FIRST_BLOCK_INDEX, CandidType.NAT64),
                         new CandidType.Field(ARCHIVED_BLOCKS, new CandidType.Ref(5))),
@@ -48,24 +48,12 @@ public final class IcpCandid {
                 new CandidType.Vec(CandidType.NAT8),
                 new CandidType.Vec(new CandidType.Ref(3)),
                 new CandidType.Vec(new CandidType.Ref(6)),
-                rec(new CandidType.Field(CALLBACK, new CandidType.Ref(7)), new CandidType.Field(START, CandidType.NAT64),
+                CandidType.Record.of(new CandidType.Field(CALLBACK, new CandidType.Ref(7)), new CandidType.Field(START, CandidType.NAT64),
                         new CandidType.Field(LENGTH, CandidType.NAT64)),
                 new CandidType.Func(List.of(new CandidType.Ref(0)), List.of(new CandidType.Ref(8)), List.of(1)),
-                variant(new CandidType.Field(OK, new CandidType.Ref(4)), new CandidType.Field(ERR, new CandidType.Ref(9))),
-                variant(new CandidType.Field(CandidType.idOf("BadFirstBlockIndex"), CandidType.RESERVED),
+                CandidType.Variant.of(new CandidType.Field(OK, new CandidType.Ref(4)), new CandidType.Field(ERR, new CandidType.Ref(9))),
+                CandidType.Variant.of(new CandidType.Field(CandidType.idOf("BadFirstBlockIndex"), CandidType.RESERVED),
                         new CandidType.Field(CandidType.idOf("Other"), CandidType.RESERVED)));
-    }
-
-    private static CandidType.Record rec(CandidType.Field... f) {
-        List<CandidType.Field> l = new ArrayList<>(List.of(f));
-        l.sort((a, b) -> Long.compareUnsigned(a.id(), b.id()));
-        return new CandidType.Record(l);
-    }
-
-    private static CandidType.Variant variant(CandidType.Field... f) {
-        List<CandidType.Field> l = new ArrayList<>(List.of(f));
-        l.sort((a, b) -> Long.compareUnsigned(a.id(), b.id()));
-        return new CandidType.Variant(l);
     }
 
     public static byte[] encodeGetBlocksArgs(long start, long length) {

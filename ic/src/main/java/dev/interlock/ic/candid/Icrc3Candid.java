@@ -27,16 +27,14 @@ public final class Icrc3Candid {
      * Map : vec record { text; ICRC3Value } }}.
      */
     public static List<CandidType> valueTable() {
-        List<CandidType.Field> alternatives = new ArrayList<>(List.of(
-                new CandidType.Field(BLOB, new CandidType.Ref(1)),
-                new CandidType.Field(TEXT, CandidType.TEXT),
-                new CandidType.Field(NAT, CandidType.NAT),
-                new CandidType.Field(INT, CandidType.INT),
-                new CandidType.Field(ARRAY, new CandidType.Ref(2)),
-                new CandidType.Field(MAP, new CandidType.Ref(3))));
-        alternatives.sort((a, b) -> Long.compare(a.id(), b.id()));
         return List.of(
-                new CandidType.Variant(alternatives),
+                CandidType.Variant.of(
+                        new CandidType.Field(BLOB, new CandidType.Ref(1)),
+                        new CandidType.Field(TEXT, CandidType.TEXT),
+                        new CandidType.Field(NAT, CandidType.NAT),
+                        new CandidType.Field(INT, CandidType.INT),
+                        new CandidType.Field(ARRAY, new CandidType.Ref(2)),
+                        new CandidType.Field(MAP, new CandidType.Ref(3))),
                 new CandidType.Vec(CandidType.NAT8),
                 new CandidType.Vec(new CandidType.Ref(0)),
                 new CandidType.Vec(new CandidType.Ref(4)),
@@ -80,22 +78,16 @@ public final class Icrc3Candid {
      */
     public static List<CandidType> getBlocksTable() {
         List<CandidType> t = new ArrayList<>(valueTable());
-        t.add(record(new CandidType.Field(LOG_LENGTH, CandidType.NAT), new CandidType.Field(BLOCKS, new CandidType.Ref(6)),
+        t.add(CandidType.Record.of(new CandidType.Field(LOG_LENGTH, CandidType.NAT), new CandidType.Field(BLOCKS, new CandidType.Ref(6)),
                 new CandidType.Field(ARCHIVED_BLOCKS, new CandidType.Ref(8))));                       // 5
         t.add(new CandidType.Vec(new CandidType.Ref(7)));                                                // 6
-        t.add(record(new CandidType.Field(ID, CandidType.NAT), new CandidType.Field(BLOCK_FIELD, new CandidType.Ref(0)))); // 7
+        t.add(CandidType.Record.of(new CandidType.Field(ID, CandidType.NAT), new CandidType.Field(BLOCK_FIELD, new CandidType.Ref(0)))); // 7
         t.add(new CandidType.Vec(new CandidType.Ref(9)));                                                // 8
-        t.add(record(new CandidType.Field(ARGS, new CandidType.Ref(10)), new CandidType.Field(CALLBACK, new CandidType.Ref(12)))); // 9
+        t.add(CandidType.Record.of(new CandidType.Field(ARGS, new CandidType.Ref(10)), new CandidType.Field(CALLBACK, new CandidType.Ref(12)))); // 9
         t.add(new CandidType.Vec(new CandidType.Ref(11)));                                               // 10
-        t.add(record(new CandidType.Field(START, CandidType.NAT), new CandidType.Field(LENGTH, CandidType.NAT))); // 11
+        t.add(CandidType.Record.of(new CandidType.Field(START, CandidType.NAT), new CandidType.Field(LENGTH, CandidType.NAT))); // 11
         t.add(new CandidType.Func(List.of(new CandidType.Ref(10)), List.of(new CandidType.Ref(5)), List.of(1))); // 12 (query)
         return t;
-    }
-
-    private static CandidType.Record record(CandidType.Field... fields) {
-        List<CandidType.Field> f = new ArrayList<>(List.of(fields));
-        f.sort((a, b) -> Long.compareUnsigned(a.id(), b.id()));
-        return new CandidType.Record(f);
     }
 
     /** The Candid encoding of {@code icrc3_get_blocks}' argument. */

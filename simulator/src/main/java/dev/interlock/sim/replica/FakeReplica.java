@@ -273,9 +273,9 @@ public final class FakeReplica implements AutoCloseable {
     }
 
     private byte[] tipCertificate(IcrcLedger ledger) throws IOException {
-        List<CandidType> table = List.of(new CandidType.Opt(new CandidType.Ref(1)), new CandidType.Record(sorted(
+        List<CandidType> table = List.of(new CandidType.Opt(new CandidType.Ref(1)), CandidType.Record.of(
                 new CandidType.Field(CandidType.idOf("certificate"), new CandidType.Ref(2)),
-                new CandidType.Field(CandidType.idOf("hash_tree"), new CandidType.Ref(2)))),
+                new CandidType.Field(CandidType.idOf("hash_tree"), new CandidType.Ref(2))),
                 new CandidType.Vec(CandidType.NAT8));
         if (ledger.length() == 0) {
             return CandidEncoder.encode(table, List.of(new CandidType.Ref(0)), List.of(new CandidValue.Opt(null)));
@@ -287,12 +287,6 @@ public final class FakeReplica implements AutoCloseable {
         rec.put(CandidType.idOf("certificate"), new CandidValue.Blob(certificate));
         rec.put(CandidType.idOf("hash_tree"), new CandidValue.Blob(tip.toCbor()));
         return CandidEncoder.encode(table, List.of(new CandidType.Ref(0)), List.of(new CandidValue.Opt(new CandidValue.Record(rec))));
-    }
-
-    private static List<CandidType.Field> sorted(CandidType.Field... fields) {
-        List<CandidType.Field> f = new ArrayList<>(List.of(fields));
-        f.sort((a, b) -> Long.compareUnsigned(a.id(), b.id()));
-        return f;
     }
 
     /** A certificate as the IC builds one for a canister's certified data (signature: zeros, not verified). */

@@ -169,16 +169,12 @@ public final class Icrc3LedgerSource implements Source {
         List<IngestRecord> out = new ArrayList<>();
         String next;
         List<Long> implicated;
-        if (tipBreak) {
+        if (tipBreak || suspectPrevious) {
+            // the last accepted block is implicated: hold it back with the break
             int last = accepted.size() - 1;
             out.addAll(accepted.subList(0, last));
             next = cursor(accepted.get(last).index(), hashBefore.get(last));
-            implicated = List.of(br.index());
-        } else if (suspectPrevious) {
-            int last = accepted.size() - 1;
-            out.addAll(accepted.subList(0, last));
-            next = cursor(accepted.get(last).index(), hashBefore.get(last));
-            implicated = List.of(br.index() - 1, br.index());
+            implicated = tipBreak ? List.of(br.index()) : List.of(br.index() - 1, br.index());
         } else {
             out.addAll(accepted);
             next = cursor(chain.nextIndex(), chain.previousHash());
