@@ -64,4 +64,10 @@ public record LedgerBlock(
     public String key() {
         return ledger;
     }
+
+    /** {@code <ledger>/<index>}: unique per block. */
+    @Override
+    public String dedupKey() {
+        return ledger + "/" + index;
+    }
 }

@@ -14,6 +14,8 @@ public final class Topics {
     public static final String INGEST_CURSORS = "interlock.ingest-cursors";
 
     /** Header names on quarantined records. */
+    /** Header carrying {@link IngestRecord#dedupKey()}: ledger blocks are keyed by ledger for order, deduplicated by this. */
+    public static final String HEADER_DEDUP_KEY = "interlock.dedup-key";
     public static final String HEADER_QUARANTINE_REASON = "interlock.quarantine.reason";
     public static final String HEADER_QUARANTINE_SOURCE = "interlock.quarantine.source";
 

@@ -22,6 +22,8 @@ import dev.interlock.ic.cert.TipCertificate;
 public final class Icrc3Client {
     /** Real ICRC ledgers and archives return at most 100 blocks per call. */
     public static final int DEFAULT_PAGE = 100;
+    /** Archive callbacks followed from one ledger reply: an archive may point to another, never in a loop. */
+    public static final int MAX_ARCHIVE_HOPS = 3;
     private static final byte[] NO_ARGS = {'D', 'I', 'D', 'L', 0, 0};
     private static final long CERTIFICATE = CandidType.idOf("certificate");
     private static final long HASH_TREE = CandidType.idOf("hash_tree");
@@ -54,18 +56,45 @@ public final class Icrc3Client {
                 BigInteger.valueOf(length))));
         Icrc3Candid.GetBlocksResult r = read(client.query(ledger, "icrc3_get_blocks", arg), ledger);
         List<Icrc3Candid.Block> blocks = new ArrayList<>(r.blocks());
-        for (Icrc3Candid.Archived a : r.archived()) {
-            Principal archive = Principal.of(a.callback().canister());
-            Icrc3Candid.GetBlocksResult ar = read(client.query(archive, a.callback().method(),
-                    Icrc3Candid.encodeGetBlocksArgs(a.args())), archive);
-            if (!ar.archived().isEmpty()) {
-                throw new IcException.Transport("archive " + archive + " pointed to further archives; not followed", 200, false,
-                        null);
-            }
-            blocks.addAll(ar.blocks());
-        }
+        follow(r.archived(), blocks, 1);
         blocks.sort(Comparator.comparing(Icrc3Candid.Block::id));
         return new Blocks(r.logLength(), blocks);
+    }
+
+    /** Archives may point further (an archive of archives); followed up to {@link #MAX_ARCHIVE_HOPS} deep. */
+    private void follow(List<Icrc3Candid.Archived> archived, List<Icrc3Candid.Block> into, int depth) {
+        for (Icrc3Candid.Archived a : archived) {
+            Principal archive = Principal.of(a.callback().canister());
+            if (depth > MAX_ARCHIVE_HOPS) {
+                throw new IcException.Transport("archive " + archive + " is more than " + MAX_ARCHIVE_HOPS
+                        + " callbacks away from the ledger; not followed (a loop?)", 200, false, null);
+            }
+            Icrc3Candid.GetBlocksResult ar = read(client.query(archive, a.callback().method(),
+                    Icrc3Candid.encodeGetBlocksArgs(a.args())), archive);
+            into.addAll(ar.blocks());
+            follow(ar.archived(), into, depth + 1);
+        }
+    }
+
+    /** {@code icrc3_get_archives}: every archive of the ledger and the block range it holds. */
+    public List<Icrc3Candid.ArchiveInfo> archives() {
+        byte[] reply = client.query(ledger, "icrc3_get_archives", Icrc3Candid.encodeGetArchivesArgs(null));
+        try {
+            return Icrc3Candid.readGetArchivesResult(reply, limits);
+        } catch (CandidException e) {
+            throw new IcException.Transport(ledger + ".icrc3_get_archives: undecodable reply: " + e.getMessage(), 200, false, e);
+        }
+    }
+
+    /** {@code icrc3_supported_block_types}: the block types the ledger says it produces. */
+    public List<Icrc3Candid.BlockType> supportedBlockTypes() {
+        byte[] reply = client.query(ledger, "icrc3_supported_block_types", NO_ARGS);
+        try {
+            return Icrc3Candid.readSupportedBlockTypes(reply, limits);
+        } catch (CandidException e) {
+            throw new IcException.Transport(ledger + ".icrc3_supported_block_types: undecodable reply: " + e.getMessage(), 200,
+                    false, e);
+        }
     }
 
     private Icrc3Candid.GetBlocksResult read(byte[] reply, Principal from) {

@@ -86,6 +86,12 @@ public final class IcpCandid {
         return CandidEncoder.encode(table(), List.of(new CandidType.Ref(1)), List.of(new CandidValue.Record(m)));
     }
 
+    /** Encodes an archive's {@code get_encoded_blocks} answer {@code Ok(blocks)} (for the fake replica and tests). */
+    public static byte[] encodeArchiveReply(List<byte[]> blocks) {
+        return CandidEncoder.encode(table(), List.of(new CandidType.Ref(8)), List.of(new CandidValue.Variant(OK,
+                new CandidValue.Vec(blocks.stream().map(b -> (CandidValue) new CandidValue.Blob(b)).toList()))));
+    }
+
     /** Reads a {@code query_encoded_blocks} reply; a missing or mistyped field is an error naming it. */
     public static EncodedBlocks read(byte[] reply, CandidDecoder.Limits limits) {
         CandidDecoder.Message msg = CandidDecoder.decode(reply, limits);

@@ -162,6 +162,91 @@ public final class Icrc3Candid {
         return new GetBlocksResult(logLength, blocks, archived);
     }
 
+    /** An entry of {@code icrc3_get_archives}: an archive canister and the blocks it holds, {@code start..end} inclusive. */
+    public record ArchiveInfo(byte[] canister, BigInteger start, BigInteger end) {
+    }
+
+    /** An entry of {@code icrc3_supported_block_types}. */
+    public record BlockType(String blockType, String url) {
+    }
+
+    private static final long FROM = CandidType.idOf("from");
+    private static final long CANISTER_ID = CandidType.idOf("canister_id");
+    private static final long END = CandidType.idOf("end");
+    private static final long BLOCK_TYPE = CandidType.idOf("block_type");
+    private static final long URL = CandidType.idOf("url");
+
+    /** 0 GetArchivesArgs {@code record { from : opt principal }}, 1 opt principal, 2 GetArchivesResult, 3 its entry. */
+    private static List<CandidType> archivesTable() {
+        return List.of(CandidType.Record.of(new CandidType.Field(FROM, new CandidType.Ref(1))),
+                new CandidType.Opt(CandidType.PRINCIPAL),
+                new CandidType.Vec(new CandidType.Ref(3)),
+                CandidType.Record.of(new CandidType.Field(CANISTER_ID, CandidType.PRINCIPAL), new CandidType.Field(START, CandidType.NAT),
+                        new CandidType.Field(END, CandidType.NAT)));
+    }
+
+    /** The argument of {@code icrc3_get_archives}: archives after {@code from} (null: from the first). */
+    public static byte[] encodeGetArchivesArgs(byte[] from) {
+        return CandidEncoder.encode(archivesTable(), List.of(new CandidType.Ref(0)),
+                List.of(rec(FROM, new CandidValue.Opt(from == null ? null : new CandidValue.Principal(from)))));
+    }
+
+    public static byte[] encodeGetArchivesResult(List<ArchiveInfo> archives) {
+        List<CandidValue> items = new ArrayList<>();
+        for (ArchiveInfo a : archives) {
+            items.add(rec(CANISTER_ID, new CandidValue.Principal(a.canister()), START, new CandidValue.Big(a.start()), END,
+                    new CandidValue.Big(a.end())));
+        }
+        return CandidEncoder.encode(archivesTable(), List.of(new CandidType.Ref(2)), List.of(new CandidValue.Vec(items)));
+    }
+
+    public static List<ArchiveInfo> readGetArchivesResult(byte[] reply, CandidDecoder.Limits limits) {
+        CandidDecoder.Message m = CandidDecoder.decode(reply, limits);
+        if (m.values().isEmpty()) {
+            throw new CandidException("GetArchivesResult: the reply has no value");
+        }
+        List<ArchiveInfo> out = new ArrayList<>();
+        List<CandidValue> items = as(m.values().get(0), CandidValue.Vec.class, "GetArchivesResult").items();
+        for (int i = 0; i < items.size(); i++) {
+            String where = "GetArchivesResult[" + i + "]";
+            CandidValue.Record r = as(items.get(i), CandidValue.Record.class, where);
+            out.add(new ArchiveInfo(as(field(r, CANISTER_ID, where + ".canister_id"), CandidValue.Principal.class, where + ".canister_id")
+                    .bytes(), as(field(r, START, where + ".start"), CandidValue.Big.class, where + ".start").value(),
+                    as(field(r, END, where + ".end"), CandidValue.Big.class, where + ".end").value()));
+        }
+        return out;
+    }
+
+    /** 0 {@code vec record { block_type : text; url : text }}, 1 its entry. */
+    private static List<CandidType> blockTypesTable() {
+        return List.of(new CandidType.Vec(new CandidType.Ref(1)),
+                CandidType.Record.of(new CandidType.Field(BLOCK_TYPE, CandidType.TEXT), new CandidType.Field(URL, CandidType.TEXT)));
+    }
+
+    public static byte[] encodeSupportedBlockTypes(List<BlockType> types) {
+        List<CandidValue> items = new ArrayList<>();
+        for (BlockType t : types) {
+            items.add(rec(BLOCK_TYPE, new CandidValue.Text(t.blockType()), URL, new CandidValue.Text(t.url())));
+        }
+        return CandidEncoder.encode(blockTypesTable(), List.of(new CandidType.Ref(0)), List.of(new CandidValue.Vec(items)));
+    }
+
+    public static List<BlockType> readSupportedBlockTypes(byte[] reply, CandidDecoder.Limits limits) {
+        CandidDecoder.Message m = CandidDecoder.decode(reply, limits);
+        if (m.values().isEmpty()) {
+            throw new CandidException("supported block types: the reply has no value");
+        }
+        List<BlockType> out = new ArrayList<>();
+        List<CandidValue> items = as(m.values().get(0), CandidValue.Vec.class, "supported block types").items();
+        for (int i = 0; i < items.size(); i++) {
+            String where = "supported block types[" + i + "]";
+            CandidValue.Record r = as(items.get(i), CandidValue.Record.class, where);
+            out.add(new BlockType(as(field(r, BLOCK_TYPE, where + ".block_type"), CandidValue.Text.class, where).value(),
+                    as(field(r, URL, where + ".url"), CandidValue.Text.class, where).value()));
+        }
+        return out;
+    }
+
     private static CandidValue field(CandidValue.Record r, long id, String name) {
         CandidValue v = r.fields().get(id);
         if (v == null) {
@@ -172,7 +257,7 @@ public final class Icrc3Candid {
 
     private static <T extends CandidValue> T as(CandidValue v, Class<T> type, String where) {
         if (!type.isInstance(v)) {
-            throw new CandidException("GetBlocksResult: " + where + " is " + v.getClass().getSimpleName() + ", not "
+            throw new CandidException(where + " is " + (v == null ? "missing" : v.getClass().getSimpleName()) + ", not "
                     + type.getSimpleName());
         }
         return type.cast(v);

@@ -37,6 +37,7 @@ class IcpCandidTest {
         byte[] ok = CandidEncoder.encode(t, List.of(new CandidType.Ref(8)), List.of(new CandidValue.Variant(CandidType.idOf("Ok"),
                 new CandidValue.Vec(List.of(new CandidValue.Blob(new byte[] {7}))))));
         assertThat(IcpCandid.readArchiveReply(ok, CandidDecoder.Limits.DEFAULT)).containsExactly(new byte[] {7});
+        assertThat(IcpCandid.encodeArchiveReply(List.of(new byte[] {7}))).isEqualTo(ok);
 
         byte[] err = CandidEncoder.encode(t, List.of(new CandidType.Ref(8)), List.of(new CandidValue.Variant(CandidType.idOf("Err"),
                 new CandidValue.Variant(CandidType.idOf("BadFirstBlockIndex"), new CandidValue.Reserved()))));

@@ -63,6 +63,6 @@ class Icrc3CandidTest {
         byte[] args = Icrc3Candid.encodeGetBlocksArgs(List.of(new Icrc3Candid.Range(java.math.BigInteger.ONE,
                 java.math.BigInteger.TEN)));
         assertThatThrownBy(() -> Icrc3Candid.readGetBlocksResult(args, CandidDecoder.Limits.DEFAULT))
-                .hasMessageContaining("GetBlocksResult: GetBlocksResult is Vec, not Record");
+                .hasMessageContaining("GetBlocksResult is Vec, not Record");
     }
 }

@@ -49,7 +49,11 @@ public final class TransactionalPublisher implements AutoCloseable {
         try {
             producer.beginTransaction();
             for (IngestRecord r : batch.records()) {
-                producer.send(new ProducerRecord<>(r.topic(), r.key(), Json.encode(r)));
+                ProducerRecord<String, byte[]> pr = new ProducerRecord<>(r.topic(), r.key(), Json.encode(r));
+                if (r.dedupKey() != null) {
+                    pr.headers().add(Topics.HEADER_DEDUP_KEY, r.dedupKey().getBytes(StandardCharsets.UTF_8));
+                }
+                producer.send(pr);
             }
             for (SourceBatch.Rejected rejected : batch.rejected()) {
                 ProducerRecord<String, byte[]> q = new ProducerRecord<>(Topics.QUARANTINE, rejected.key(), rejected.raw());

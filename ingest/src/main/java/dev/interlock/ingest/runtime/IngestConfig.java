@@ -22,7 +22,7 @@ public interface IngestConfig {
         /** The ledger canister's principal id (for example ryjl3-tyaaa-aaaaa-aaaba-cai). */
         String canister();
 
-        /** The ledger's interface: {@code icrc} (ICRC-3 blocks). */
+        /** The ledger's interface: {@code icrc} (ICRC-3 blocks) or {@code icp} (the ICP ledger's protobuf blocks). */
         @WithDefault("icrc")
         String kind();
 
@@ -34,9 +34,13 @@ public interface IngestConfig {
         @WithDefault("tip")
         String start();
 
-        /** Pages of 100 blocks read per poll while catching up. */
+        /** Pages read per poll while catching up (100 blocks per page on ICRC ledgers, 2,000 on the ICP ledger). */
         @WithDefault("10")
         int pagesPerPoll();
+
+        /** Pages fetched at once while catching up. */
+        @WithDefault("4")
+        int concurrency();
 
         /** Pause between polls once caught up. */
         @WithDefault("2s")

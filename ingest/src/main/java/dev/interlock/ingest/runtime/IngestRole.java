@@ -61,12 +61,14 @@ public class IngestRole implements ServiceRole {
                 t.start();
             }
         }
+        active = true;
         LOG.infof("Ingest role started with sources %s",
                 runners.stream().map(SourceRunner::sourceId).collect(Collectors.toList()));
     }
 
     @Override
     public void stop() {
+        active = false;
         runners.forEach(SourceRunner::stop);
         // Let a batch in flight commit; only a runner stuck past the grace period is interrupted.
         for (Thread t : threads) {
@@ -81,6 +83,18 @@ public class IngestRole implements ServiceRole {
         }
         runners.clear();
         threads.clear();
+    }
+
+    private volatile boolean active;
+
+    /** True while the role runs on this instance. */
+    public boolean active() {
+        return active;
+    }
+
+    /** Each source's progress, for {@code GET /api/ingest/status}; empty when the role does not run here. */
+    public List<Map<String, Object>> status() {
+        return List.copyOf(runners).stream().map(SourceRunner::status).collect(Collectors.toList());
     }
 
     @Override

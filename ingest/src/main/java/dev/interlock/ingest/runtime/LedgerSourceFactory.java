@@ -6,20 +6,31 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.interlock.ic.Principal;
+import dev.interlock.ic.agent.IcpLedgerClient;
 import dev.interlock.ic.agent.Icrc3Client;
 import dev.interlock.ic.agent.QueryClient;
 import dev.interlock.ic.candid.CandidDecoder;
 import dev.interlock.ingest.source.Source;
-import dev.interlock.ingest.source.ledger.Icrc3LedgerSource;
+import dev.interlock.ingest.source.ledger.IcpProtocol;
+import dev.interlock.ingest.source.ledger.Icrc3Protocol;
+import dev.interlock.ingest.source.ledger.LedgerProtocol;
+import dev.interlock.ingest.source.ledger.LedgerSource;
 
 /** The configured ledgers ({@code interlock.ingest.ledgers.<name>.*}), one source each. */
 @ApplicationScoped
 public class LedgerSourceFactory implements SourceFactory {
+    /** Ledger kinds by the value of {@code kind}: one protocol class each. */
+    private static final Map<String, BiFunction<QueryClient, Principal, LedgerProtocol<?>>> KINDS = new TreeMap<>(Map.of(
+            "icrc", (q, canister) -> new Icrc3Protocol(new Icrc3Client(q, canister, CandidDecoder.Limits.DEFAULT)),
+            "icp", (q, canister) -> new IcpProtocol(new IcpLedgerClient(q, canister, CandidDecoder.Limits.DEFAULT))));
+
     @Inject
     IngestConfig config;
 
@@ -46,8 +57,10 @@ public class LedgerSourceFactory implements SourceFactory {
         } catch (IllegalArgumentException ex) {
             throw new IllegalArgumentException(where + ".canister: '" + l.canister() + "' is not a principal: " + ex.getMessage(), ex);
         }
-        if (!"icrc".equals(l.kind())) {
-            throw new IllegalArgumentException(where + ".kind: '" + l.kind() + "' is not supported; supported: icrc");
+        var protocol = KINDS.get(l.kind());
+        if (protocol == null) {
+            throw new IllegalArgumentException(where + ".kind: '" + l.kind() + "' is not supported; supported: "
+                    + String.join(", ", KINDS.keySet()));
         }
         URI gateway;
         try {
@@ -55,18 +68,21 @@ public class LedgerSourceFactory implements SourceFactory {
         } catch (IllegalArgumentException ex) {
             throw new IllegalArgumentException(where + ".gateway: '" + l.gateway() + "' is not a URL", ex);
         }
+        if (l.pagesPerPoll() < 1 || l.concurrency() < 1) {
+            throw new IllegalArgumentException(where + ".pages-per-poll and " + where + ".concurrency must be at least 1");
+        }
         QueryClient q = new QueryClient(gateway, http, l.timeout(), l.maxReplyBytes(), Clock.systemUTC());
-        return new Icrc3LedgerSource("ledger-" + name, new Icrc3Client(q, canister, CandidDecoder.Limits.DEFAULT), start(where, l.start()),
-                l.pagesPerPoll(), l.pollInterval());
+        return new LedgerSource<>("ledger-" + name, protocol.apply(q, canister), start(where, l.start()), l.pagesPerPoll(),
+                l.concurrency(), l.pollInterval());
     }
 
-    static Icrc3LedgerSource.Start start(String where, String s) {
+    static LedgerSource.Start start(String where, String s) {
         return switch (s) {
-            case "genesis" -> new Icrc3LedgerSource.Start.Genesis();
-            case "tip" -> new Icrc3LedgerSource.Start.Tip();
+            case "genesis" -> new LedgerSource.Start.Genesis();
+            case "tip" -> new LedgerSource.Start.Tip();
             default -> {
                 try {
-                    yield new Icrc3LedgerSource.Start.At(Long.parseLong(s));
+                    yield new LedgerSource.Start.At(Long.parseLong(s));
                 } catch (NumberFormatException ex) {
                     throw new IllegalArgumentException(where + ".start: '" + s + "' is none of genesis, tip or a block index", ex);
                 }

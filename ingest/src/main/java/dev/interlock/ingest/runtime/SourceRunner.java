@@ -31,6 +31,9 @@ final class SourceRunner implements Runnable {
     private volatile boolean running = true;
     private volatile String problem;
     private volatile String cursor;
+    private final Throughput throughput = new Throughput(java.time.Clock.systemUTC(), Duration.ofSeconds(10));
+    private volatile long published;
+    private volatile java.time.Instant lastPoll;
 
     SourceRunner(Source source, Map<String, Object> kafka, Supplier<Backoff> backoffs, MeterRegistry registry) {
         this.source = source;
@@ -63,10 +66,14 @@ final class SourceRunner implements Runnable {
                     break;
                 }
                 SourceBatch batch = source.poll(cursor);
+                lastPoll = java.time.Instant.now();
                 if (!batch.isEmpty() || !Objects.equals(batch.cursor(), cursor)) {
                     publisher.publish(batch);
                     long raised = batch.records().stream().filter(dev.interlock.model.Alert.class::isInstance).count();
                     records.increment(batch.records().size() - raised);
+                    published += batch.records().size() - raised;
+                    throughput.add(batch.records().size() - raised);
+                    progress(batch);
                     alerts.increment(raised);
                     rejected.increment(batch.rejected().size());
                     cursor = batch.cursor();
@@ -96,6 +103,35 @@ final class SourceRunner implements Runnable {
         if (publisher != null) {
             publisher.close();
         }
+        source.close();
+    }
+
+    private long lastProgressLog;
+
+    /** Logs progress (records/s, lag) at most every 10 s while a source is busy. */
+    private void progress(SourceBatch batch) {
+        long now = System.nanoTime();
+        if (batch.records().isEmpty() || now - lastProgressLog < 10_000_000_000L) {
+            return;
+        }
+        lastProgressLog = now;
+        LOG.infof("Source %s: %d records published, %.0f records/s, %s behind", source.id(), published, throughput.perSecond(),
+                source.lag() < 0 ? "unknown" : source.lag() + " items");
+    }
+
+    /** What {@code GET /api/ingest/status} shows for this source. */
+    java.util.Map<String, Object> status() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("source", source.id());
+        m.put("state", problem == null ? (running ? "running" : "stopped") : (running ? "retrying" : "failed"));
+        m.put("problem", problem);
+        m.put("published", published);
+        m.put("perSecond", Math.round(throughput.perSecond() * 10) / 10.0);
+        m.put("lag", source.lag());
+        m.put("lastPoll", lastPoll == null ? null : lastPoll.toString());
+        m.put("cursor", cursor);
+        m.putAll(source.status());
+        return m;
     }
 
     private void failure(String reason, boolean retryable, String message, Backoff backoff, Exception e) {

@@ -31,6 +31,15 @@ public interface Source {
         return pollInterval();
     }
 
+    /** What the source reports in {@code GET /api/ingest/status} beyond the runner's own figures. */
+    default java.util.Map<String, Object> status() {
+        return java.util.Map.of();
+    }
+
+    /** Releases the source's threads and connections; the runner calls it when the source stops. */
+    default void close() {
+    }
+
     /** True when nothing will ever follow {@code cursor} (finite sources such as the demo). */
     default boolean exhausted(String cursor) {
         return false;

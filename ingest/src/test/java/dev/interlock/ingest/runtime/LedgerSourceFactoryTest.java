@@ -8,7 +8,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-import dev.interlock.ingest.source.ledger.Icrc3LedgerSource;
+import dev.interlock.ingest.source.ledger.LedgerSource;
 
 class LedgerSourceFactoryTest {
     private static IngestConfig.Ledger ledger(String canister, String kind, String start) {
@@ -33,6 +33,10 @@ class LedgerSourceFactoryTest {
                 return 10;
             }
 
+            public int concurrency() {
+                return 4;
+            }
+
             public Duration pollInterval() {
                 return Duration.ofSeconds(2);
             }
@@ -52,8 +56,11 @@ class LedgerSourceFactoryTest {
         var s = LedgerSourceFactory.create("ckbtc", ledger("mxzaz-hqaaa-aaaar-qaada-cai", "icrc", "genesis"), HttpClient.newHttpClient());
         assertThat(s.id()).isEqualTo("ledger-ckbtc");
         assertThat(s.pollInterval()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(LedgerSourceFactory.start("k", "1234")).isEqualTo(new Icrc3LedgerSource.Start.At(1234));
-        assertThat(LedgerSourceFactory.start("k", "tip")).isEqualTo(new Icrc3LedgerSource.Start.Tip());
+        var icp = LedgerSourceFactory.create("icp", ledger("ryjl3-tyaaa-aaaaa-aaaba-cai", "icp", "genesis"), HttpClient.newHttpClient());
+        assertThat(icp.status()).containsEntry("kind", "icp").containsEntry("ledger", "ryjl3-tyaaa-aaaaa-aaaba-cai");
+        assertThat(s.status()).containsEntry("kind", "icrc");
+        assertThat(LedgerSourceFactory.start("k", "1234")).isEqualTo(new LedgerSource.Start.At(1234));
+        assertThat(LedgerSourceFactory.start("k", "tip")).isEqualTo(new LedgerSource.Start.Tip());
     }
 
     @Test
@@ -61,8 +68,8 @@ class LedgerSourceFactoryTest {
         HttpClient http = HttpClient.newHttpClient();
         assertThatThrownBy(() -> LedgerSourceFactory.create("x", ledger("not-a-principal", "icrc", "tip"), http))
                 .hasMessageStartingWith("interlock.ingest.ledgers.x.canister: 'not-a-principal' is not a principal");
-        assertThatThrownBy(() -> LedgerSourceFactory.create("x", ledger("mxzaz-hqaaa-aaaar-qaada-cai", "icp", "tip"), http))
-                .hasMessage("interlock.ingest.ledgers.x.kind: 'icp' is not supported; supported: icrc");
+        assertThatThrownBy(() -> LedgerSourceFactory.create("x", ledger("mxzaz-hqaaa-aaaar-qaada-cai", "icrc-1", "tip"), http))
+                .hasMessage("interlock.ingest.ledgers.x.kind: 'icrc-1' is not supported; supported: icp, icrc");
         assertThatThrownBy(() -> LedgerSourceFactory.create("x", ledger("mxzaz-hqaaa-aaaar-qaada-cai", "icrc", "yesterday"), http))
                 .hasMessage("interlock.ingest.ledgers.x.start: 'yesterday' is none of genesis, tip or a block index");
     }

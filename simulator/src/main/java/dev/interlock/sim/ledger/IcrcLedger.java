@@ -296,7 +296,8 @@ public final class IcrcLedger {
             if (last == null || last.length() >= archiveCapacity) {
                 byte[] base = id.bytes();
                 byte[] archiveId = java.util.Arrays.copyOf(base, base.length);
-                archiveId[archiveId.length - 3] ^= (byte) (archives.size() + 1);
+                // the top byte of the canister number: archives of ledgers with small numbers never collide
+                archiveId[0] ^= (byte) (archives.size() + 1);
                 last = new Archive(Principal.of(archiveId), archived, 0);
                 archives.add(last);
             }

@@ -30,9 +30,11 @@ import dev.interlock.ic.candid.CandidEncoder;
 import dev.interlock.ic.candid.CandidException;
 import dev.interlock.ic.candid.CandidType;
 import dev.interlock.ic.candid.CandidValue;
+import dev.interlock.ic.candid.IcpCandid;
 import dev.interlock.ic.candid.Icrc3Candid;
 import dev.interlock.ic.cert.HashTree;
 import dev.interlock.ic.cert.TipCertificate;
+import dev.interlock.sim.ledger.IcpEncoding;
 import dev.interlock.sim.ledger.IcrcLedger;
 
 /**
@@ -41,12 +43,16 @@ import dev.interlock.sim.ledger.IcrcLedger;
  * of the real ones. ICRC ledgers answer {@code icrc3_get_blocks} (at most {@link #PAGE} blocks per call,
  * archived ranges as callbacks to their archive canisters, which answer too) and
  * {@code icrc3_get_tip_certificate} (a hash tree as the ledger builds it, in a certificate as the IC
- * builds it; the BLS signature is zeros, since Interlock does not verify signatures yet).
+ * builds it; the BLS signature is zeros, since Interlock does not verify signatures yet). Ledgers served
+ * with {@link #serveIcp} answer as the ICP ledger does instead ({@code query_encoded_blocks}, archives'
+ * {@code get_encoded_blocks}).
  * Faults are injected by {@link #inject}.
  */
 public final class FakeReplica implements AutoCloseable {
     /** Blocks per {@code icrc3_get_blocks} reply, as real ICRC ledgers and archives cap them. */
     public static final int PAGE = 100;
+    /** Blocks per {@code query_encoded_blocks} / {@code get_encoded_blocks} reply, as the ICP ledger caps them. */
+    public static final int ICP_PAGE = 2000;
     private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
     private static final Pattern PATH = Pattern.compile("/api/v[23]/canister/([a-z0-9-]+)/query");
 
@@ -78,6 +84,7 @@ public final class FakeReplica implements AutoCloseable {
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
     private final Map<Principal, IcrcLedger> ledgers = new ConcurrentHashMap<>();
     private final Map<Principal, IcrcLedger> archiveOwners = new ConcurrentHashMap<>();
+    private final Map<Principal, IcpEncoding> icp = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
     private volatile FaultRule faults = (r, n) -> null;
     private volatile long timeNanos = 1_764_000_000_000_000_000L;
@@ -99,6 +106,19 @@ public final class FakeReplica implements AutoCloseable {
         refreshArchives();
     }
 
+    /**
+     * Serves a simulator ledger as the ICP ledger would: {@code query_encoded_blocks} (at most
+     * {@link #ICP_PAGE} protobuf-encoded blocks, archived ranges as callbacks to {@code get_encoded_blocks}
+     * of the archives, the certificate of the raw tip hash) on the ledger's canister id.
+     */
+    public synchronized IcpEncoding serveIcp(IcrcLedger ledger) {
+        IcpEncoding e = new IcpEncoding(ledger);
+        icp.put(ledger.id(), e);
+        ledgers.put(ledger.id(), ledger);
+        refreshArchives();
+        return e;
+    }
+
     private void refreshArchives() {
         for (IcrcLedger l : ledgers.values()) {
             for (IcrcLedger.Archive a : l.archives()) {
@@ -114,9 +134,31 @@ public final class FakeReplica implements AutoCloseable {
         tampered.computeIfAbsent(ledger, k -> ConcurrentHashMap.newKeySet()).add(index);
     }
 
-    /** Serves every block as the ledger holds it again. */
+    private final Map<Principal, java.util.Set<Long>> hidden = new ConcurrentHashMap<>();
+    private final java.util.Set<Principal> forgedTrees = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Leaves block {@code index} of {@code ledger} out of every reply, as an archive that lost a range would:
+     * ICRC replies skip it, ICP replies end before it.
+     */
+    public void hide(Principal ledger, long index) {
+        hidden.computeIfAbsent(ledger, k -> ConcurrentHashMap.newKeySet()).add(index);
+    }
+
+    /** Serves the tip certificate of {@code ledger} with a hash tree that names another tip than the certified one. */
+    public void forgeTipTree(Principal ledger) {
+        forgedTrees.add(ledger);
+    }
+
+    /** Serves every block and certificate as the ledger holds it again. */
     public void untamper() {
         tampered.clear();
+        hidden.clear();
+        forgedTrees.clear();
+    }
+
+    private boolean isHidden(IcrcLedger ledger, long i) {
+        return hidden.getOrDefault(ledger.id(), java.util.Set.of()).contains(i);
     }
 
     private dev.interlock.ic.Value served(IcrcLedger ledger, long i) {
@@ -203,11 +245,24 @@ public final class FakeReplica implements AutoCloseable {
         if (ledger == null) {
             return rejected(3, "Canister " + canister + " not found", "IC0301");
         }
+        IcpEncoding icpView = icp.get(ledger.id());
         try {
+            if (icpView != null) {
+                return switch (method) {
+                    case "query_encoded_blocks" -> archive == null ? replied(icpLedgerBlocks(icpView, arg))
+                            : rejected(5, "Canister " + canister + " has no query method '" + method + "'", "IC0536");
+                    case "get_encoded_blocks" -> archive != null ? replied(icpArchiveBlocks(icpView, archive, arg))
+                            : rejected(5, "Canister " + canister + " has no query method '" + method + "'", "IC0536");
+                    default -> rejected(5, "Canister " + canister + " has no query method '" + method + "'", "IC0536");
+                };
+            }
             return switch (method) {
                 case "icrc3_get_blocks" -> replied(archive == null ? ledgerBlocks(ledger, arg) : archiveBlocks(ledger, archive, arg));
                 case "icrc3_get_tip_certificate" -> archive == null ? replied(tipCertificate(ledger))
                         : rejected(5, "Canister has no query method '" + method + "'", "IC0536");
+                case "icrc3_get_archives" -> archive == null ? replied(archivesOf(ledger, arg))
+                        : rejected(5, "Canister has no query method '" + method + "'", "IC0536");
+                case "icrc3_supported_block_types" -> replied(Icrc3Candid.encodeSupportedBlockTypes(SUPPORTED_BLOCK_TYPES));
                 default -> rejected(5, "Canister " + canister + " has no query method '" + method + "'", "IC0536");
             };
         } catch (CandidException | IllegalArgumentException e) {
@@ -224,6 +279,29 @@ public final class FakeReplica implements AutoCloseable {
                     ((CandidValue.Big) f.get(CandidType.idOf("length"))).value().longValueExact()});
         }
         return out;
+    }
+
+    /** What DFINITY's ICRC ledger answers to {@code icrc3_supported_block_types}. */
+    static final List<Icrc3Candid.BlockType> SUPPORTED_BLOCK_TYPES = List.of(
+            new Icrc3Candid.BlockType("1burn", "https://github.com/dfinity/ICRC-1/blob/main/standards/ICRC-1/README.md"),
+            new Icrc3Candid.BlockType("1mint", "https://github.com/dfinity/ICRC-1/blob/main/standards/ICRC-1/README.md"),
+            new Icrc3Candid.BlockType("1xfer", "https://github.com/dfinity/ICRC-1/blob/main/standards/ICRC-1/README.md"),
+            new Icrc3Candid.BlockType("2approve", "https://github.com/dfinity/ICRC-1/blob/main/standards/ICRC-2/README.md"),
+            new Icrc3Candid.BlockType("2xfer", "https://github.com/dfinity/ICRC-1/blob/main/standards/ICRC-2/README.md"));
+
+    private static byte[] archivesOf(IcrcLedger ledger, byte[] arg) {
+        CandidValue from = ((CandidValue.Record) CandidDecoder.decode(arg).values().get(0)).fields().get(CandidType.idOf("from"));
+        byte[] after = from instanceof CandidValue.Opt o && o.value() instanceof CandidValue.Principal p ? p.bytes() : null;
+        List<Icrc3Candid.ArchiveInfo> out = new ArrayList<>();
+        boolean past = after == null;
+        for (IcrcLedger.Archive a : ledger.archives()) {
+            if (past && a.length() > 0) {
+                out.add(new Icrc3Candid.ArchiveInfo(a.canister().bytes(), BigInteger.valueOf(a.start()),
+                        BigInteger.valueOf(a.start() + a.length() - 1)));
+            }
+            past |= java.util.Arrays.equals(a.canister().bytes(), after);
+        }
+        return Icrc3Candid.encodeGetArchivesResult(out);
     }
 
     private static long firstLocal(IcrcLedger ledger) {
@@ -250,7 +328,9 @@ public final class FakeReplica implements AutoCloseable {
                 }
             }
             for (long i = Math.max(r[0], firstLocal); i < end && blocks.size() < PAGE; i++) {
-                blocks.add(new Icrc3Candid.Block(BigInteger.valueOf(i), served(ledger, i)));
+                if (!isHidden(ledger, i)) {
+                    blocks.add(new Icrc3Candid.Block(BigInteger.valueOf(i), served(ledger, i)));
+                }
             }
         }
         List<Icrc3Candid.Archived> arch = new ArrayList<>();
@@ -265,11 +345,58 @@ public final class FakeReplica implements AutoCloseable {
             long s = Math.max(r[0], archive.start());
             long e = Math.min(r[0] + r[1], archive.start() + archive.length());
             for (long i = s; i < e && blocks.size() < PAGE; i++) {
-                blocks.add(new Icrc3Candid.Block(BigInteger.valueOf(i), served(ledger, i)));
+                if (!isHidden(ledger, i)) {
+                    blocks.add(new Icrc3Candid.Block(BigInteger.valueOf(i), served(ledger, i)));
+                }
             }
         }
         return Icrc3Candid.encodeGetBlocksResult(new Icrc3Candid.GetBlocksResult(BigInteger.valueOf(archive.start()
                 + archive.length()), blocks, List.of()));
+    }
+
+    private static long[] icpRange(byte[] arg) {
+        Map<Long, CandidValue> f = ((CandidValue.Record) CandidDecoder.decode(arg).values().get(0)).fields();
+        return new long[] {((CandidValue.Fixed) f.get(CandidType.idOf("start"))).bits(),
+                ((CandidValue.Fixed) f.get(CandidType.idOf("length"))).bits()};
+    }
+
+    private byte[] icpServed(IcpEncoding view, long index) {
+        return tampered.getOrDefault(view.ledger().id(), java.util.Set.of()).contains(index) ? view.tampered(index)
+                : view.block(index);
+    }
+
+    private byte[] icpLedgerBlocks(IcpEncoding view, byte[] arg) throws IOException {
+        IcrcLedger ledger = view.ledger();
+        long[] r = icpRange(arg);
+        long length = ledger.length();
+        long end = Math.min(length, r[0] + Math.min(r[1], ICP_PAGE));
+        long firstLocal = firstLocal(ledger);
+        List<IcpCandid.ArchivedRange> archived = new ArrayList<>();
+        for (IcrcLedger.Archive a : ledger.archives()) {
+            long s = Math.max(r[0], a.start());
+            long e = Math.min(end, a.start() + a.length());
+            if (s < e) {
+                archived.add(new IcpCandid.ArchivedRange(s, e - s, new CandidValue.Func(a.canister().bytes(), "get_encoded_blocks")));
+            }
+        }
+        long first = Math.max(r[0], firstLocal);
+        List<byte[]> blocks = new ArrayList<>();
+        for (long i = first; i < end && !isHidden(ledger, i); i++) {
+            blocks.add(icpServed(view, i));
+        }
+        byte[] certificate = certificate(ledger.id(), view.tipHash());
+        return IcpCandid.encode(new IcpCandid.EncodedBlocks(java.util.Optional.of(certificate), blocks, length, first, archived));
+    }
+
+    private byte[] icpArchiveBlocks(IcpEncoding view, IcrcLedger.Archive archive, byte[] arg) {
+        long[] r = icpRange(arg);
+        long s = Math.max(r[0], archive.start());
+        long e = Math.min(r[0] + Math.min(r[1], ICP_PAGE), archive.start() + archive.length());
+        List<byte[]> blocks = new ArrayList<>();
+        for (long i = s; i < e && !isHidden(view.ledger(), i); i++) {
+            blocks.add(icpServed(view, i));
+        }
+        return IcpCandid.encodeArchiveReply(blocks);
     }
 
     private byte[] tipCertificate(IcrcLedger ledger) throws IOException {
@@ -283,6 +410,11 @@ public final class FakeReplica implements AutoCloseable {
         long last = ledger.length() - 1;
         HashTree tip = TipCertificate.tree(BigInteger.valueOf(last), ledger.hash(last));
         byte[] certificate = certificate(ledger.id(), tip.reconstruct());
+        if (forgedTrees.contains(ledger.id())) {
+            byte[] other = ledger.hash(last);
+            other[0] ^= 1;
+            tip = TipCertificate.tree(BigInteger.valueOf(last), other); // the certificate still certifies the real root
+        }
         Map<Long, CandidValue> rec = new LinkedHashMap<>();
         rec.put(CandidType.idOf("certificate"), new CandidValue.Blob(certificate));
         rec.put(CandidType.idOf("hash_tree"), new CandidValue.Blob(tip.toCbor()));

@@ -18,6 +18,10 @@ import dev.interlock.ic.Account;
 import dev.interlock.ic.Icrc3Chain;
 import dev.interlock.ic.Principal;
 import dev.interlock.ic.agent.IcException;
+import dev.interlock.ic.agent.IcpLedgerClient;
+import dev.interlock.ic.icp.IcpBlock;
+import dev.interlock.ic.icp.IcpChain;
+import dev.interlock.sim.ledger.IcpEncoding;
 import dev.interlock.ic.agent.Icrc3Client;
 import dev.interlock.ic.agent.QueryClient;
 import dev.interlock.ic.candid.CandidDecoder;
@@ -116,5 +120,44 @@ class FakeReplicaTest {
         IcrcLedger empty = new IcrcLedger(Principal.canister(3), Account.of(MINTER), BigInteger.TEN, null);
         replica.serve(empty);
         assertThat(new Icrc3Client(client, empty.id(), CandidDecoder.Limits.DEFAULT).tip()).isEqualTo(Optional.empty());
+    }
+
+    @Test
+    void theLedgerListsItsArchivesAndTheBlockTypesItProduces() {
+        Icrc3Client icrc3 = new Icrc3Client(client, ledger.id(), CandidDecoder.Limits.DEFAULT);
+
+        assertThat(icrc3.archives()).hasSize(ledger.archives().size()).first().satisfies(a -> {
+            assertThat(Principal.of(a.canister())).isEqualTo(ledger.archives().get(0).canister());
+            assertThat(a.start()).isEqualTo(BigInteger.ZERO);
+            assertThat(a.end()).isEqualTo(BigInteger.valueOf(ledger.archives().get(0).length() - 1));
+        });
+        assertThat(icrc3.supportedBlockTypes()).extracting(Icrc3Candid.BlockType::blockType)
+                .containsExactly("1burn", "1mint", "1xfer", "2approve", "2xfer");
+    }
+
+    @Test
+    void anIcpLedgerServesProtobufBlocksChainedBySha256AcrossArchivesWithACertifiedTip() throws Exception {
+        IcpEncoding view = replica.serveIcp(ledger);
+        IcpLedgerClient icp = new IcpLedgerClient(client, ledger.id(), CandidDecoder.Limits.DEFAULT);
+        IcpChain chain = new IcpChain();
+        long next = 0;
+        IcpLedgerClient.Blocks page = null;
+        while (next < BLOCKS) {
+            page = icp.getBlocks(next, IcpLedgerClient.DEFAULT_PAGE);
+            assertThat(page.chainLength()).isEqualTo(BLOCKS);
+            assertThat(page.encoded()).isNotEmpty();
+            for (byte[] encoded : page.encoded()) {
+                IcpBlock b = IcpBlock.decode(next, encoded);
+                assertThat(chain.accept(b)).isEmpty();
+                // the ICP ledger's block hash: plain SHA-256 of the bytes, computed here with the JDK
+                assertThat(b.hash()).isEqualTo(java.security.MessageDigest.getInstance("SHA-256").digest(encoded));
+                assertThat(b.amountE8s()).isEqualTo(1_000 + next);
+                next++;
+            }
+        }
+        assertThat(page.certificate()).isPresent();
+        byte[] tip = icp.certifiedTipHash(page.certificate().get());
+        assertThat(tip).isEqualTo(view.hash(BLOCKS - 1));
+        assertThat(chain.checkCertifiedTip(tip)).isEmpty();
     }
 }

@@ -12,11 +12,14 @@ import java.util.HexFormat;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.interlock.ic.Account;
+import dev.interlock.ic.Hashes;
 import dev.interlock.ic.Principal;
+import dev.interlock.ic.agent.IcpLedgerClient;
 import dev.interlock.ic.agent.Icrc3Client;
 import dev.interlock.ic.agent.QueryClient;
 import dev.interlock.ic.candid.CandidDecoder;
@@ -26,21 +29,28 @@ import dev.interlock.model.Alert;
 import dev.interlock.model.AlertClass;
 import dev.interlock.model.IngestRecord;
 import dev.interlock.model.LedgerBlock;
+import dev.interlock.sim.ledger.IcpEncoding;
 import dev.interlock.sim.ledger.IcrcLedger;
 import dev.interlock.sim.ledger.TransferArgs;
 import dev.interlock.sim.replica.FakeReplica;
 
-/** The ICRC-3 ledger source against the fake replica: verified pages, held-back blocks, tampering. */
-class Icrc3LedgerSourceTest {
+/**
+ * The ledger source against the fake replica, for both kinds of ledger: verified pages across archives,
+ * held-back blocks, tampering, transport faults.
+ */
+class LedgerSourceTest {
     private static final Principal MINTER = Principal.canister(1);
     private static final int BLOCKS = 1_000;
 
+    enum Kind { ICRC, ICP }
+
     private FakeReplica replica;
     private IcrcLedger ledger;
-    private Icrc3LedgerSource source;
+    private IcpEncoding icp;
+    private LedgerSource<?> source;
 
-    @BeforeEach
-    void start() throws Exception {
+    /** A simulated ledger of {@link #BLOCKS} blocks with archives, served as {@code kind}, read 3 pages per poll. */
+    private void serve(Kind kind, int pagesPerPoll) throws Exception {
         ledger = new IcrcLedger(Principal.canister(2), Account.of(MINTER), BigInteger.TEN, null, 86_400_000_000_000L,
                 60_000_000_000L, 400, 200, 300);
         for (int i = 0; i < BLOCKS; i++) {
@@ -48,15 +58,31 @@ class Icrc3LedgerSourceTest {
                     BigInteger.valueOf(10 + i)), 1_000L * (i + 1));
         }
         replica = new FakeReplica();
-        replica.serve(ledger);
         QueryClient q = new QueryClient(replica.url(), HttpClient.newHttpClient(), Duration.ofSeconds(5), 8 << 20, Clock.systemUTC());
-        source = new Icrc3LedgerSource("ledger-test", new Icrc3Client(q, ledger.id(), CandidDecoder.Limits.DEFAULT),
-                new Icrc3LedgerSource.Start.Genesis(), 3, Duration.ofMillis(10));
+        if (kind == Kind.ICRC) {
+            replica.serve(ledger);
+            source = new LedgerSource<>("ledger-test", new Icrc3Protocol(new Icrc3Client(q, ledger.id(), CandidDecoder.Limits.DEFAULT)),
+                    new LedgerSource.Start.Genesis(), pagesPerPoll, 2, Duration.ofMillis(10));
+        } else {
+            icp = replica.serveIcp(ledger);
+            source = new LedgerSource<>("ledger-test", new IcpProtocol(new IcpLedgerClient(q, ledger.id(), CandidDecoder.Limits.DEFAULT)),
+                    new LedgerSource.Start.Genesis(), pagesPerPoll, 2, Duration.ofMillis(10));
+        }
+    }
+
+    /** The block's hash computed here, independently of the source: ICRC-3 by the ledger, ICP as SHA-256 of the bytes served. */
+    private String expectedHash(Kind kind, long i) {
+        return HexFormat.of().formatHex(kind == Kind.ICRC ? ledger.hash(i) : Hashes.sha256(icp.block(i)));
     }
 
     @AfterEach
     void stop() {
-        replica.close();
+        if (source != null) {
+            source.close();
+        }
+        if (replica != null) {
+            replica.close();
+        }
     }
 
     /** Polls until a poll returns nothing new; returns everything published. */
@@ -73,8 +99,10 @@ class Icrc3LedgerSourceTest {
         throw new AssertionError("the source never caught up");
     }
 
-    @Test
-    void everyBlockIsPublishedOnceInOrderWithItsHashAndTheTipIsCertified() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void everyBlockIsPublishedOnceInOrderWithItsHashAndTheTipIsCertified(Kind kind) throws Exception {
+        serve(kind, 3);
         String[] cursor = {null};
         List<IngestRecord> all = drain(cursor);
 
@@ -82,16 +110,18 @@ class Icrc3LedgerSourceTest {
         for (int i = 0; i < BLOCKS; i++) {
             LedgerBlock b = (LedgerBlock) all.get(i);
             assertThat(b.index()).isEqualTo(i);
-            assertThat(b.hash()).isEqualTo(HexFormat.of().formatHex(ledger.hash(i)));
+            assertThat(b.hash()).isEqualTo(expectedHash(kind, i));
+            assertThat(b.amount()).isEqualTo(BigInteger.valueOf(10 + i));
         }
         assertThat(((LedgerBlock) all.get(BLOCKS - 1)).verification()).isEqualTo(LedgerBlock.VERIFIED_CERTIFIED_TIP);
         assertThat(((LedgerBlock) all.get(0)).verification()).isEqualTo(LedgerBlock.VERIFIED_CHAIN);
-        assertThat(((LedgerBlock) all.get(0)).raw()).contains("\"ts\"");
+        assertThat(((LedgerBlock) all.get(0)).raw()).contains(kind == Kind.ICRC ? "\"ts\"" : HexFormat.of().formatHex(icp.block(0)));
         assertThat(cursor[0]).contains("\"next\":" + BLOCKS);
     }
 
     @Test
     void theLastBlockOfAPollWaitsUntilSomethingVouchesForIt() throws Exception {
+        serve(Kind.ICRC, 3);
         SourceBatch first = source.poll(null);
 
         // three pages of 100, the 300th block held back until block 300 names it as parent
@@ -103,8 +133,10 @@ class Icrc3LedgerSourceTest {
         assertThat(((LedgerBlock) second.records().get(0)).index()).isEqualTo(299);
     }
 
-    @Test
-    void aTamperedBlockRaisesOneAlertAndTheCursorStopsBeforeIt() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aTamperedBlockRaisesOneAlertAndTheCursorStopsBeforeIt(Kind kind) throws Exception {
+        serve(kind, 3);
         replica.tamper(ledger.id(), 450);
         String[] cursor = {null};
         List<IngestRecord> all = new ArrayList<>();
@@ -123,7 +155,7 @@ class Icrc3LedgerSourceTest {
         assertThat(alerts).hasSize(1);
         assertThat(alerts.get(0).alertClass()).isEqualTo(AlertClass.LEDGER_INTEGRITY);
         assertThat(alerts.get(0).evidence().blockIndexes()).containsExactly(450L, 451L);
-        assertThat(alerts.get(0).explanation()).contains("parent hash mismatch").contains(HexFormat.of().formatHex(ledger.hash(450)));
+        assertThat(alerts.get(0).explanation()).contains("parent hash mismatch").contains(expectedHash(kind, 450));
         assertThat(all.stream().filter(r -> r instanceof LedgerBlock).map(r -> ((LedgerBlock) r).index()))
                 .hasSize(450).last().isEqualTo(449L);
         assertThat(cursor[0]).contains("\"next\":450");
@@ -134,11 +166,13 @@ class Icrc3LedgerSourceTest {
         replica.untamper();
         List<IngestRecord> rest = drain(cursor);
         assertThat(rest).hasSize(BLOCKS - 450);
-        assertThat(((LedgerBlock) rest.get(0)).hash()).isEqualTo(HexFormat.of().formatHex(ledger.hash(450)));
+        assertThat(((LedgerBlock) rest.get(0)).hash()).isEqualTo(expectedHash(kind, 450));
     }
 
-    @Test
-    void aTamperedTipIsCaughtByTheCertificate() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aTamperedTipIsCaughtByTheCertificate(Kind kind) throws Exception {
+        serve(kind, 3);
         replica.tamper(ledger.id(), BLOCKS - 1);
         String[] cursor = {null};
         List<IngestRecord> all = new ArrayList<>();
@@ -157,7 +191,56 @@ class Icrc3LedgerSourceTest {
     }
 
     @Test
-    void transportFaultsAreRetryableSourceFailures() {
+    void aForgedTipHashTreeRaisesAnAlertAndHoldsTheTipBack() throws Exception {
+        serve(Kind.ICRC, 20);
+        replica.forgeTipTree(ledger.id());
+        SourceBatch b = source.poll(null);
+
+        List<Alert> alerts = b.records().stream().filter(r -> r instanceof Alert).map(r -> (Alert) r).toList();
+        assertThat(alerts).singleElement().satisfies(a -> {
+            assertThat(a.explanation()).contains("certificate does not hold").contains("is not the certified data");
+            assertThat(a.evidence().blockIndexes()).containsExactly((long) BLOCKS - 1);
+        });
+        assertThat(b.records()).filteredOn(r -> r instanceof LedgerBlock).hasSize(BLOCKS - 1);
+        assertThat(b.cursor()).contains("\"next\":" + (BLOCKS - 1));
+        assertThatThrownBy(() -> source.poll(b.cursor())).isInstanceOf(SourceException.class)
+                .hasMessageContaining("still broken at block " + (BLOCKS - 1));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aRangeNoReplyServesRaisesOneAlertAndIngestionResumesWhenItIsBack(Kind kind) throws Exception {
+        serve(kind, 3);
+        replica.hide(ledger.id(), 100); // in the first archive
+        String[] cursor = {null};
+        List<IngestRecord> all = new ArrayList<>();
+        SourceException backedOff = null;
+        for (int i = 0; i < 10 && backedOff == null; i++) {
+            try {
+                SourceBatch b = source.poll(cursor[0]);
+                all.addAll(b.records());
+                cursor[0] = b.cursor();
+            } catch (SourceException e) {
+                backedOff = e;
+            }
+        }
+        assertThat(all).filteredOn(r -> r instanceof Alert).singleElement().satisfies(a -> {
+            assertThat(((Alert) a).explanation()).contains("missing block").contains("not served");
+            assertThat(((Alert) a).evidence().blockIndexes()).containsExactly(100L);
+        });
+        // block 99 waits with the missing block 100: nothing can vouch for it yet
+        assertThat(all).filteredOn(r -> r instanceof LedgerBlock).hasSize(99);
+        assertThat(cursor[0]).contains("\"next\":99");
+        assertThat(backedOff).isNotNull();
+
+        replica.untamper();
+        assertThat(drain(cursor)).hasSize(BLOCKS - 99);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void transportFaultsAreRetryableSourceFailures(Kind kind) throws Exception {
+        serve(kind, 3);
         replica.inject((r, n) -> new FakeReplica.Fault.Http(502, "bad gateway".getBytes()));
         assertThatThrownBy(() -> source.poll(null)).isInstanceOfSatisfying(SourceException.class, e -> {
             assertThat(e.retryable()).isTrue();
