@@ -26,6 +26,8 @@ public final class Icrc3Chain {
     private long nextIndex;
     private byte[] previousHash;
     private Break lastBreak;
+    /** The next block's parent is not in view: see {@link #trustingFirst(long)}. */
+    private boolean trustFirst;
 
     public Icrc3Chain() {
         this(0, null);
@@ -40,6 +42,19 @@ public final class Icrc3Chain {
         this.previousHash = previousHash;
     }
 
+    /**
+     * Starts at block {@code index} without the block before it: the first block accepted is checked for its index
+     * and shape only, its {@code phash} taken on trust (there is nothing to compare it with); the blocks after it
+     * are checked as usual. For verifying a range read from the middle of a chain; the caller must say that the
+     * range's first link is unchecked.
+     */
+    public static Icrc3Chain trustingFirst(long index) {
+        Icrc3Chain chain = new Icrc3Chain();
+        chain.nextIndex = index;
+        chain.trustFirst = true;
+        return chain;
+    }
+
     /** Checks the next block; empty means a break (see {@link #lastBreak()}). */
     public Optional<Verdict> accept(long index, Value block) {
         lastBreak = check(index, block);
@@ -49,6 +64,7 @@ public final class Icrc3Chain {
         byte[] hash = ValueHash.hash(block);
         previousHash = hash;
         nextIndex++;
+        trustFirst = false;
         Value.Map m = (Value.Map) block;
         boolean unknown = m.get("btype") instanceof Value.Text t && !KNOWN_BTYPES.contains(t.value());
         return Optional.of(new Verdict(hash, unknown));
@@ -60,6 +76,9 @@ public final class Icrc3Chain {
         }
         if (!(block instanceof Value.Map m)) {
             return new Break(index, "not a Map", "Map", block.getClass().getSimpleName());
+        }
+        if (trustFirst) {
+            return null;
         }
         Value phash = m.get("phash");
         if (index == 0) {

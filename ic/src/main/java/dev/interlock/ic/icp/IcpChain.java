@@ -16,6 +16,8 @@ public final class IcpChain {
 
     private long nextIndex;
     private byte[] previousHash;
+    /** The next block's parent is not in view: see {@link #trustingFirst(long)}. */
+    private boolean trustFirst;
 
     /** Starts at genesis. */
     public IcpChain() {
@@ -31,13 +33,28 @@ public final class IcpChain {
         this.previousHash = previousHash;
     }
 
+    /**
+     * Starts at block {@code index} without the block before it: the first block accepted is checked for its index
+     * only, its parent hash taken on trust (there is nothing to compare it with); the blocks after it are checked as
+     * usual. For verifying a range read from the middle of a chain; the caller must say that the range's first link
+     * is unchecked.
+     */
+    public static IcpChain trustingFirst(long index) {
+        IcpChain chain = new IcpChain();
+        chain.nextIndex = index;
+        chain.trustFirst = true;
+        return chain;
+    }
+
     public Optional<Break> accept(IcpBlock b) {
         if (b.index() != nextIndex) {
             return Optional.of(new Break(b.index(), b.index() > nextIndex ? "gap" : "out of order", Long.toString(nextIndex),
                     Long.toString(b.index())));
         }
         Optional<byte[]> parent = b.parentHash();
-        if (nextIndex == 0) {
+        if (trustFirst) {
+            trustFirst = false; // nothing below fails: the block is accepted
+        } else if (nextIndex == 0) {
             if (parent.isPresent()) {
                 return Optional.of(new Break(0, "block 0 names a parent", "none", hex(parent.get())));
             }
