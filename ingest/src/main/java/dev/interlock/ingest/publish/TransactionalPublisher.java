@@ -37,6 +37,10 @@ public final class TransactionalPublisher implements AutoCloseable {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "interlock-ingest-" + sourceId);
+        // a batch is thousands of records committed at once: large producer batches, compressed (overridable by kafka.*)
+        props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
+        props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, System.getProperty("bench.compression", "lz4"));
         producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         producer.initTransactions();
     }

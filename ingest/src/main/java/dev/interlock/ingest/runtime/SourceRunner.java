@@ -21,7 +21,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * repeat. Retryable failures back off; a non-retryable one stops this source (and is
  * reported by health) without touching the other sources.
  */
-final class SourceRunner implements Runnable {
+public final class SourceRunner implements Runnable {
     private static final Logger LOG = Logger.getLogger(SourceRunner.class);
 
     private final Source source;
@@ -35,7 +35,7 @@ final class SourceRunner implements Runnable {
     private volatile long published;
     private volatile java.time.Instant lastPoll;
 
-    SourceRunner(Source source, Map<String, Object> kafka, Supplier<Backoff> backoffs, MeterRegistry registry) {
+    public SourceRunner(Source source, Map<String, Object> kafka, Supplier<Backoff> backoffs, MeterRegistry registry) {
         this.source = source;
         this.kafka = kafka;
         this.backoffs = backoffs;
@@ -65,9 +65,10 @@ final class SourceRunner implements Runnable {
                     LOG.infof("Source %s has nothing more to read", source.id());
                     break;
                 }
-                SourceBatch batch = source.poll(cursor);
+                SourceBatch batch = next(cursor);
                 lastPoll = java.time.Instant.now();
                 if (!batch.isEmpty() || !Objects.equals(batch.cursor(), cursor)) {
+                    readAhead(batch);
                     publisher.publish(batch);
                     long raised = batch.records().stream().filter(dev.interlock.model.Alert.class::isInstance).count();
                     records.increment(batch.records().size() - raised);
@@ -87,12 +88,14 @@ final class SourceRunner implements Runnable {
             } catch (SourceException e) {
                 failure(e.reason().name(), e.retryable(), e.getMessage(), backoff, e);
             } catch (PublishException e) {
+                dropReadAhead();
                 failure("PUBLISH", e.retryable(), e.getMessage(), backoff, e);
                 if (publisher != null) {
                     publisher.close();
                     publisher = null;
                 }
             } catch (RuntimeException e) {
+                dropReadAhead();
                 failure("INTERNAL", true, e.toString(), backoff, e);
                 if (publisher != null) {
                     publisher.close();
@@ -103,7 +106,72 @@ final class SourceRunner implements Runnable {
         if (publisher != null) {
             publisher.close();
         }
+        dropReadAhead();
+        readAhead.shutdownNow();
         source.close();
+    }
+
+    /**
+     * While a source is catching up, its next poll (from the cursor of the batch being published) runs
+     * during the publish. It is used only if that publish commits; otherwise it is dropped and the source
+     * rewound, so the next poll starts again from the committed cursor.
+     */
+    private final java.util.concurrent.ExecutorService readAhead = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, Thread.currentThread().getName() + "-read-ahead");
+        t.setDaemon(true);
+        return t;
+    });
+    private java.util.concurrent.Future<SourceBatch> ahead;
+    private String aheadFrom;
+
+    private void readAhead(SourceBatch batch) {
+        if (source.pauseAfter(batch).isZero() && batch.cursor() != null && !source.exhausted(batch.cursor())) {
+            String from = batch.cursor();
+            aheadFrom = from;
+            ahead = readAhead.submit(() -> source.poll(from));
+        }
+    }
+
+    private SourceBatch next(String from) throws SourceException {
+        java.util.concurrent.Future<SourceBatch> f = ahead;
+        ahead = null;
+        if (f == null || !Objects.equals(aheadFrom, from)) {
+            if (f != null) {
+                await(f);
+                source.rewind();
+            }
+            return source.poll(from);
+        }
+        try {
+            return f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof SourceException se) {
+                throw se;
+            }
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading ahead", e);
+        }
+    }
+
+    private void dropReadAhead() {
+        java.util.concurrent.Future<SourceBatch> f = ahead;
+        ahead = null;
+        if (f != null) {
+            await(f);
+            source.rewind();
+        }
+    }
+
+    private static void await(java.util.concurrent.Future<SourceBatch> f) {
+        try {
+            f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            // the poll's outcome is dropped with it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private long lastProgressLog;
@@ -120,7 +188,7 @@ final class SourceRunner implements Runnable {
     }
 
     /** What {@code GET /api/ingest/status} shows for this source. */
-    java.util.Map<String, Object> status() {
+    public java.util.Map<String, Object> status() {
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("source", source.id());
         m.put("state", problem == null ? (running ? "running" : "stopped") : (running ? "retrying" : "failed"));
@@ -158,7 +226,7 @@ final class SourceRunner implements Runnable {
         }
     }
 
-    void stop() {
+    public void stop() {
         running = false;
     }
 

@@ -36,6 +36,13 @@ public interface Source {
         return java.util.Map.of();
     }
 
+    /**
+     * Forgets what the source learned from polls whose batches were never committed (a read-ahead dropped
+     * after a failed publish), so that polling again from the committed cursor yields the same batch.
+     */
+    default void rewind() {
+    }
+
     /** Releases the source's threads and connections; the runner calls it when the source stops. */
     default void close() {
     }

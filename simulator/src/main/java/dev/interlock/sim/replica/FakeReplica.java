@@ -90,6 +90,8 @@ public final class FakeReplica implements AutoCloseable {
     private volatile long timeNanos = 1_764_000_000_000_000_000L;
 
     public FakeReplica() throws IOException {
+        // without TCP_NODELAY, Nagle's algorithm and the client's delayed ACKs hold every reply ~40 ms
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         server.createContext("/api/", this::handle);
         server.setExecutor(executor);

@@ -73,7 +73,7 @@ public final class LedgerSource<B> implements Source {
     private final int pagesPerPoll;
     private final Duration pollInterval;
     private final ExecutorService fetchers;
-    private String reportedBreak;
+    private volatile String reportedBreak;
     private volatile boolean behind;
     private volatile long lag = -1;
     private volatile long logLength = -1;
@@ -139,6 +139,12 @@ public final class LedgerSource<B> implements Source {
     @Override
     public void close() {
         fetchers.shutdownNow();
+    }
+
+    /** A break reported in a batch that was never committed is reported again. */
+    @Override
+    public void rewind() {
+        reportedBreak = null;
     }
 
     @Override
