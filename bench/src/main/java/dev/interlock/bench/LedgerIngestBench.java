@@ -65,7 +65,7 @@ public final class LedgerIngestBench {
                 IcrcLedger ledger = ledger(kind.equals("icrc") ? 880_001 : 880_002, blocks);
                 QueryClient q = new QueryClient(replica.url(), HttpClient.newHttpClient(), Duration.ofSeconds(30), 64 << 20,
                         Clock.systemUTC());
-                LedgerProtocol<?> protocol;
+                LedgerProtocol protocol;
                 if (kind.equals("icrc")) {
                     replica.serve(ledger);
                     protocol = new Icrc3Protocol(new Icrc3Client(q, ledger.id(), CandidDecoder.Limits.DEFAULT));
@@ -92,9 +92,9 @@ public final class LedgerIngestBench {
         return ledger;
     }
 
-    private static <B> void run(String kind, Map<String, Object> kafka, LedgerProtocol<B> protocol, int blocks, int pages,
+    private static void run(String kind, Map<String, Object> kafka, LedgerProtocol protocol, int blocks, int pages,
             int concurrency) throws InterruptedException {
-        LedgerSource<B> source = new LedgerSource<>("bench-" + kind + "-" + System.nanoTime(), protocol,
+        LedgerSource source = new LedgerSource("bench-" + kind + "-" + System.nanoTime(), protocol,
                 new LedgerSource.Start.Genesis(), pages, concurrency, Duration.ofMillis(100));
         // the service's runner: transactions of blocks + cursor, the next poll read ahead during each publish
         SourceRunner runner = new SourceRunner(source, kafka, () -> new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)),

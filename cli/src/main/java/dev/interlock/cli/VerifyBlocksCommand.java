@@ -6,6 +6,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import dev.interlock.ic.HashChain;
 import dev.interlock.ic.Icrc3Chain;
 import dev.interlock.ic.Value;
 import dev.interlock.ic.ValueHash;
@@ -101,7 +102,7 @@ public final class VerifyBlocksCommand implements Callable<Integer> {
                 report.ok(b.index(), verdict.get().hash(), verdict.get().unknownType()
                         ? " (unknown block type \"" + ((Value.Text) ((Value.Map) b.block()).get("btype")).value() + "\")" : "");
             } else {
-                Icrc3Chain.Break br = chain.lastBreak();
+                HashChain.Break br = chain.lastBreak();
                 report.broken(b.index(), ValueHash.hash(b.block()), br.reason(), br.expected(), br.actual());
                 // Go on from this block, so that the rest of the chain is checked too.
                 chain = Icrc3Chain.trustingFirst(b.index());
@@ -124,7 +125,7 @@ public final class VerifyBlocksCommand implements Callable<Integer> {
                 chain = b.index() == 0 ? new IcpChain() : IcpChain.trustingFirst(b.index());
                 report.uncheckedParent = b.index() == 0 ? null : b.parentHash().map(HEX::formatHex).orElse("none");
             }
-            Optional<IcpChain.Break> br = chain.accept(b);
+            Optional<HashChain.Break> br = chain.accept(b);
             if (br.isEmpty()) {
                 report.ok(b.index(), b.hash(), "");
             } else {

@@ -1,7 +1,6 @@
 package dev.interlock.ic;
 
-import java.security.MessageDigest;
-import java.util.HexFormat;
+import java.math.BigInteger;
 import java.util.Optional;
 import java.util.Set;
 
@@ -15,112 +14,73 @@ public final class Icrc3Chain {
     /** Block types of ICRC-1/2/107 and those DFINITY's ledgers emit. */
     public static final Set<String> KNOWN_BTYPES = Set.of("1burn", "1mint", "1xfer", "2approve", "2xfer", "107feecol");
 
-    /** A break in the chain, with the evidence. */
-    public record Break(long index, String reason, String expected, String actual) {
-    }
-
     /** An accepted block: its hash and whether its type is unknown here. */
     public record Verdict(byte[] hash, boolean unknownType) {
     }
 
-    private long nextIndex;
-    private byte[] previousHash;
-    private Break lastBreak;
-    /** The next block's parent is not in view: see {@link #trustingFirst(long)}. */
-    private boolean trustFirst;
+    /** What one block contributes to the chain: its parent and its hash, or why it cannot be chained. */
+    public record Link(byte[] parent, byte[] hash, boolean unknownType, String problem) {
+    }
+
+    private final HashChain chain;
+    private HashChain.Break lastBreak;
 
     public Icrc3Chain() {
-        this(0, null);
+        this(new HashChain());
     }
 
     /** Resumes at {@code nextIndex} after block {@code nextIndex - 1} whose hash is {@code previousHash}. */
     public Icrc3Chain(long nextIndex, byte[] previousHash) {
-        if (nextIndex > 0 && (previousHash == null || previousHash.length != 32)) {
-            throw new IllegalArgumentException("resuming at block " + nextIndex + " needs the 32-byte hash of block " + (nextIndex - 1));
-        }
-        this.nextIndex = nextIndex;
-        this.previousHash = previousHash;
+        this(new HashChain(nextIndex, previousHash));
     }
 
-    /**
-     * Starts at block {@code index} without the block before it: the first block accepted is checked for its index
-     * and shape only, its {@code phash} taken on trust (there is nothing to compare it with); the blocks after it
-     * are checked as usual. For verifying a range read from the middle of a chain; the caller must say that the
-     * range's first link is unchecked.
-     */
+    private Icrc3Chain(HashChain chain) {
+        this.chain = chain;
+    }
+
+    /** See {@link HashChain#trustingFirst(long)}. */
     public static Icrc3Chain trustingFirst(long index) {
-        Icrc3Chain chain = new Icrc3Chain();
-        chain.nextIndex = index;
-        chain.trustFirst = true;
-        return chain;
+        return new Icrc3Chain(HashChain.trustingFirst(index));
+    }
+
+    /** A block's link: the hash is the ICRC-3 hash of the Value; a block that is not a Map cannot be chained. */
+    public static Link link(Value block) {
+        if (!(block instanceof Value.Map m)) {
+            return new Link(null, null, false, "not a Map: " + block.getClass().getSimpleName());
+        }
+        Value phash = m.get("phash");
+        if (phash != null && !(phash instanceof Value.Blob)) {
+            return new Link(null, null, false, "phash is a " + phash.getClass().getSimpleName() + ", not a Blob");
+        }
+        boolean unknown = m.get("btype") instanceof Value.Text t && !KNOWN_BTYPES.contains(t.value());
+        return new Link(phash == null ? null : ((Value.Blob) phash).bytes(), ValueHash.hash(block), unknown, null);
     }
 
     /** Checks the next block; empty means a break (see {@link #lastBreak()}). */
     public Optional<Verdict> accept(long index, Value block) {
-        lastBreak = check(index, block);
-        if (lastBreak != null) {
+        Link link = link(block);
+        if (link.problem() != null) {
+            lastBreak = new HashChain.Break(index, link.problem(), "an ICRC-3 block", "unusable");
             return Optional.empty();
         }
-        byte[] hash = ValueHash.hash(block);
-        previousHash = hash;
-        nextIndex++;
-        trustFirst = false;
-        Value.Map m = (Value.Map) block;
-        boolean unknown = m.get("btype") instanceof Value.Text t && !KNOWN_BTYPES.contains(t.value());
-        return Optional.of(new Verdict(hash, unknown));
-    }
-
-    private Break check(long index, Value block) {
-        if (index != nextIndex) {
-            return new Break(index, index > nextIndex ? "gap" : "out of order", Long.toString(nextIndex), Long.toString(index));
-        }
-        if (!(block instanceof Value.Map m)) {
-            return new Break(index, "not a Map", "Map", block.getClass().getSimpleName());
-        }
-        if (trustFirst) {
-            return null;
-        }
-        Value phash = m.get("phash");
-        if (index == 0) {
-            return phash == null ? null : new Break(0, "block 0 names a parent", "none", describe(phash));
-        }
-        if (!(phash instanceof Value.Blob p)) {
-            return new Break(index, "parent hash missing", hex(previousHash), describe(phash));
-        }
-        if (!MessageDigest.isEqual(p.bytes(), previousHash)) {
-            return new Break(index, "parent hash mismatch", hex(previousHash), hex(p.bytes()));
-        }
-        return null;
+        lastBreak = chain.accept(index, link.parent(), link.hash()).orElse(null);
+        return lastBreak != null ? Optional.empty() : Optional.of(new Verdict(link.hash(), link.unknownType()));
     }
 
     /** Compares the chain's tip with a certified one. */
-    public Optional<Break> checkTip(java.math.BigInteger lastBlockIndex, byte[] lastBlockHash) {
-        if (previousHash == null || lastBlockIndex.longValueExact() != nextIndex - 1) {
-            return Optional.empty(); // the certified tip is elsewhere: compared when the chain reaches it
-        }
-        if (!MessageDigest.isEqual(previousHash, lastBlockHash)) {
-            return Optional.of(new Break(nextIndex - 1, "certified tip mismatch", hex(lastBlockHash), hex(previousHash)));
-        }
-        return Optional.empty();
+    public Optional<HashChain.Break> checkTip(BigInteger lastBlockIndex, byte[] lastBlockHash) {
+        return chain.checkTip(lastBlockIndex.longValueExact(), lastBlockHash);
     }
 
-    public Break lastBreak() {
+    public HashChain.Break lastBreak() {
         return lastBreak;
     }
 
     public long nextIndex() {
-        return nextIndex;
+        return chain.nextIndex();
     }
 
     public byte[] previousHash() {
-        return previousHash == null ? null : previousHash.clone();
-    }
-
-    private static String describe(Value v) {
-        return v == null ? "none" : v instanceof Value.Blob b ? hex(b.bytes()) : v.getClass().getSimpleName();
-    }
-
-    private static String hex(byte[] b) {
-        return HexFormat.of().formatHex(b);
+        return chain.previousHash();
     }
 }

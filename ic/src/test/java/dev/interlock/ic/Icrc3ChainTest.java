@@ -54,7 +54,7 @@ class Icrc3ChainTest {
 
         assertThat(c.accept(2, blocks.get(2))).isEmpty();
 
-        assertThat(c.lastBreak()).isEqualTo(new Icrc3Chain.Break(2, "parent hash mismatch",
+        assertThat(c.lastBreak()).isEqualTo(new HashChain.Break(2, "parent hash mismatch",
                 HexFormat.of().formatHex(ValueHash.hash(tampered)), HexFormat.of().formatHex(ValueHash.hash(blocks.get(1)))));
         assertThat(c.nextIndex()).isEqualTo(2);
     }
@@ -65,6 +65,6 @@ class Icrc3ChainTest {
         Icrc3Chain c = new Icrc3Chain(2, ValueHash.hash(blocks.get(1)));
         assertThat(c.accept(2, blocks.get(2))).isPresent();
         assertThat(c.accept(4, blocks.get(2))).isEmpty();
-        assertThat(c.lastBreak()).isEqualTo(new Icrc3Chain.Break(4, "gap", "3", "4"));
+        assertThat(c.lastBreak()).isEqualTo(new HashChain.Break(4, "gap", "3", "4"));
     }
 }

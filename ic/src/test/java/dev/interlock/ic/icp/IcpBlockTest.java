@@ -11,6 +11,7 @@ import java.util.OptionalLong;
 
 import org.junit.jupiter.api.Test;
 
+import dev.interlock.ic.HashChain;
 import dev.interlock.ic.Account;
 import dev.interlock.ic.AccountIdentifier;
 import dev.interlock.ic.Principal;
@@ -147,9 +148,9 @@ class IcpBlockTest {
         chain.accept(IcpBlock.decode(0, b0));
         chain.accept(IcpBlock.decode(1, tampered));
 
-        Optional<IcpChain.Break> br = chain.accept(IcpBlock.decode(2, b2));
+        Optional<HashChain.Break> br = chain.accept(IcpBlock.decode(2, b2));
 
-        assertThat(br).hasValue(new IcpChain.Break(2, "parent hash mismatch", HexFormat.of().formatHex(sha256(tampered)),
+        assertThat(br).hasValue(new HashChain.Break(2, "parent hash mismatch", HexFormat.of().formatHex(sha256(tampered)),
                 HexFormat.of().formatHex(sha256(b1))));
         assertThat(chain.nextIndex()).isEqualTo(2);
     }
@@ -162,7 +163,7 @@ class IcpBlockTest {
                 br -> assertThat(br.reason()).isEqualTo("block 0 names a parent"));
         chain.accept(IcpBlock.decode(0, b0));
         assertThat(chain.accept(IcpBlock.decode(5, block(sha256(b0), 2, mint(ALICE, 1))))).hasValue(
-                new IcpChain.Break(5, "gap", "1", "5"));
+                new HashChain.Break(5, "gap", "1", "5"));
     }
 
     @Test

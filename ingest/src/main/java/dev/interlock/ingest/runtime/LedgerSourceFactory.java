@@ -27,7 +27,7 @@ import dev.interlock.ingest.source.ledger.LedgerSource;
 @ApplicationScoped
 public class LedgerSourceFactory implements SourceFactory {
     /** Ledger kinds by the value of {@code kind}: one protocol class each. */
-    private static final Map<String, BiFunction<QueryClient, Principal, LedgerProtocol<?>>> KINDS = new TreeMap<>(Map.of(
+    private static final Map<String, BiFunction<QueryClient, Principal, LedgerProtocol>> KINDS = new TreeMap<>(Map.of(
             "icrc", (q, canister) -> new Icrc3Protocol(new Icrc3Client(q, canister, CandidDecoder.Limits.DEFAULT)),
             "icp", (q, canister) -> new IcpProtocol(new IcpLedgerClient(q, canister, CandidDecoder.Limits.DEFAULT))));
 
@@ -72,7 +72,7 @@ public class LedgerSourceFactory implements SourceFactory {
             throw new IllegalArgumentException(where + ".pages-per-poll and " + where + ".concurrency must be at least 1");
         }
         QueryClient q = new QueryClient(gateway, http, l.timeout(), l.maxReplyBytes(), Clock.systemUTC());
-        return new LedgerSource<>("ledger-" + name, protocol.apply(q, canister), start(where, l.start()), l.pagesPerPoll(),
+        return new LedgerSource("ledger-" + name, protocol.apply(q, canister), start(where, l.start()), l.pagesPerPoll(),
                 l.concurrency(), l.pollInterval());
     }
 

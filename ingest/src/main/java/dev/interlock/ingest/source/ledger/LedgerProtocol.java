@@ -7,11 +7,11 @@ import dev.interlock.ic.Principal;
 import dev.interlock.model.LedgerBlock;
 
 /**
- * How one kind of ledger is read and checked ({@link Icrc3Protocol}, {@link IcpProtocol}). The
- * {@link LedgerSource} does the rest, the same for every kind: paging, concurrent fetches, holding back
- * blocks nothing vouches for yet, alerts and cursors. {@code B} is a block as received.
+ * How one kind of ledger is read ({@link Icrc3Protocol}, {@link IcpProtocol}): the calls, the hash of a
+ * block and its normalised form. The {@link LedgerSource} does the rest, the same for every kind: paging,
+ * concurrent fetches, the hash chain, holding back blocks nothing vouches for yet, alerts and cursors.
  */
-public interface LedgerProtocol<B> {
+public interface LedgerProtocol {
     /** The value of {@code interlock.ingest.ledgers.<name>.kind} that selects this protocol. */
     String kind();
 
@@ -21,16 +21,11 @@ public interface LedgerProtocol<B> {
     int pageSize();
 
     /**
-     * Up to {@code length} blocks from {@code start}, contiguous and in order (archives followed), with the
-     * ledger's length at the time; fewer blocks than asked when a cap was hit.
+     * Up to {@code length} blocks from {@code start}, contiguous and in order (archives followed), each
+     * hashed and normalised, with the ledger's length at the time; fewer blocks than asked when a cap was
+     * hit. Runs on several threads at once for different ranges.
      */
-    Page<B> read(long start, int length);
-
-    /** A chain resuming at {@code nextIndex} after the block whose hash is {@code previousHash} (null at genesis). */
-    Chain<B> chain(long nextIndex, byte[] previousHash);
-
-    /** The hash of a block as received (to start after it). */
-    byte[] hash(long index, B block);
+    Page read(long start, int length);
 
     /**
      * The ledger's certified tip, read after {@code atTip} (the page that reached the end of the chain);
@@ -38,42 +33,26 @@ public interface LedgerProtocol<B> {
      *
      * @throws IllegalArgumentException when the certificate does not hold together (a forged hash tree)
      */
-    Optional<Tip> certifiedTip(Page<B> atTip);
+    Optional<Tip> certifiedTip(Page atTip);
 
     /** Blocks read from {@code start}, the ledger's length, and the certificate that came with them, if any. */
-    record Page<B>(long start, long logLength, List<B> blocks, Optional<byte[]> certificate) {
+    record Page(long start, long logLength, List<Fetched> blocks, Optional<byte[]> certificate) {
         public long end() {
             return start + blocks.size();
         }
     }
 
+    /**
+     * One block as received: its hash, the parent hash it names (null: none) and its normalised form
+     * (verification not yet set); or, when it cannot be read, what is wrong with it.
+     */
+    record Fetched(long index, byte[] hash, byte[] parent, LedgerBlock block, String problem) {
+        public static Fetched unreadable(long index, String problem) {
+            return new Fetched(index, null, null, null, problem);
+        }
+    }
+
     /** A certified tip: the index and hash of the ledger's last block. */
     record Tip(long index, byte[] hash) {
-    }
-
-    /** A break in the chain, with the evidence. */
-    record Break(long index, String reason, String expected, String actual) {
-    }
-
-    /** The result of checking one block: verified and normalised, or a break. */
-    sealed interface Checked {
-        record Verified(LedgerBlock block) implements Checked {
-        }
-
-        record Broken(Break evidence) implements Checked {
-        }
-    }
-
-    /** A hash chain being followed; it does not advance past a break. */
-    interface Chain<B> {
-        /** Checks the next block and, when it holds, normalises it (verification level: chain). */
-        Checked accept(long index, B block);
-
-        /** Compares the chain's tip with a certified one; empty when they agree or the certified tip is elsewhere. */
-        Optional<Break> checkTip(Tip tip);
-
-        long nextIndex();
-
-        byte[] previousHash();
     }
 }

@@ -22,8 +22,9 @@ import dev.interlock.ic.agent.IcException;
 import dev.interlock.ingest.source.Source;
 import dev.interlock.ingest.source.SourceBatch;
 import dev.interlock.ingest.source.SourceException;
-import dev.interlock.ingest.source.ledger.LedgerProtocol.Break;
-import dev.interlock.ingest.source.ledger.LedgerProtocol.Checked;
+import dev.interlock.ic.HashChain;
+import dev.interlock.ic.HashChain.Break;
+import dev.interlock.ingest.source.ledger.LedgerProtocol.Fetched;
 import dev.interlock.ingest.source.ledger.LedgerProtocol.Page;
 import dev.interlock.ingest.source.ledger.LedgerProtocol.Tip;
 import dev.interlock.model.Alert;
@@ -48,11 +49,11 @@ import dev.interlock.model.Severity;
  *
  * <p>The cursor is JSON: {@code {"next": index, "prev": "hex of the hash of block next-1"}}.
  */
-public final class LedgerSource<B> implements Source {
+public final class LedgerSource implements Source {
     private static final Logger LOG = Logger.getLogger(LedgerSource.class);
-    private static final String TIP_MISMATCH = "certified tip mismatch";
     private static final String BAD_CERTIFICATE = "certificate does not hold";
     private static final String MISSING = "missing block";
+    private static final String UNDECODABLE = "undecodable block";
 
     /** Where to begin when there is no cursor yet. */
     public sealed interface Start {
@@ -68,7 +69,7 @@ public final class LedgerSource<B> implements Source {
     }
 
     private final String id;
-    private final LedgerProtocol<B> protocol;
+    private final LedgerProtocol protocol;
     private final Start start;
     private final int pagesPerPoll;
     private final Duration pollInterval;
@@ -84,7 +85,7 @@ public final class LedgerSource<B> implements Source {
     /**
      * @param concurrency pages fetched at once while catching up (1: one after the other)
      */
-    public LedgerSource(String id, LedgerProtocol<B> protocol, Start start, int pagesPerPoll, int concurrency,
+    public LedgerSource(String id, LedgerProtocol protocol, Start start, int pagesPerPoll, int concurrency,
             Duration pollInterval) {
         if (pagesPerPoll < 1 || concurrency < 1) {
             throw new IllegalArgumentException("pages per poll and concurrency must be at least 1");
@@ -166,20 +167,23 @@ public final class LedgerSource<B> implements Source {
 
     private SourceBatch read(String cursor) throws SourceException {
         Position from = cursor == null ? initial() : resume(cursor);
-        LedgerProtocol.Chain<B> chain = protocol.chain(from.next(), from.prev());
+        HashChain chain = new HashChain(from.next(), from.prev());
         List<LedgerBlock> accepted = new ArrayList<>();
         List<byte[]> hashBefore = new ArrayList<>();
-        List<Page<B>> pages = fetch(from.next());
-        Page<B> last = pages.get(pages.size() - 1);
-        for (Page<B> page : pages) {
-            for (int i = 0; i < page.blocks().size(); i++) {
-                long index = page.start() + i;
-                byte[] before = chain.previousHash();
-                Checked c = chain.accept(index, page.blocks().get(i));
-                if (c instanceof Checked.Broken b) {
-                    return broken(accepted, hashBefore, b.evidence(), from);
+        List<Page> pages = fetch(from.next());
+        Page last = pages.get(pages.size() - 1);
+        for (Page page : pages) {
+            for (Fetched f : page.blocks()) {
+                if (f.problem() != null) {
+                    return broken(accepted, hashBefore, new Break(f.index(), UNDECODABLE + ": " + f.problem(), "a readable "
+                            + protocol.kind() + " block", "unreadable"), from);
                 }
-                accepted.add(((Checked.Verified) c).block());
+                byte[] before = chain.previousHash();
+                Optional<Break> br = chain.accept(f.index(), f.parent(), f.hash());
+                if (br.isPresent()) {
+                    return broken(accepted, hashBefore, br.get(), from);
+                }
+                accepted.add(f.block().withVerification(LedgerBlock.VERIFIED_CHAIN, f.block().raw()));
                 hashBefore.add(before);
             }
         }
@@ -210,10 +214,9 @@ public final class LedgerSource<B> implements Source {
                         e.getMessage()), from);
             }
             if (tip.isPresent()) {
-                Optional<Break> br = chain.checkTip(tip.get());
+                Optional<Break> br = chain.checkTip(tip.get().index(), tip.get().hash());
                 if (br.isPresent()) {
-                    return broken(accepted, hashBefore, new Break(br.get().index(), TIP_MISMATCH, br.get().expected(),
-                            br.get().actual()), from);
+                    return broken(accepted, hashBefore, br.get(), from);
                 }
                 tipVouched = tip.get().index() == next - 1;
                 if (tipVouched) {
@@ -239,14 +242,14 @@ public final class LedgerSource<B> implements Source {
      * to the first that is short of the ledger's end (a cap or a hole: the rest is read on the next poll) or
      * that failed; only a failure of the first page fails the poll.
      */
-    private List<Page<B>> fetch(long next) {
+    private List<Page> fetch(long next) {
         int size = protocol.pageSize();
-        Page<B> first = protocol.read(next, size);
-        List<Page<B>> pages = new ArrayList<>(List.of(first));
+        Page first = protocol.read(next, size);
+        List<Page> pages = new ArrayList<>(List.of(first));
         if (pagesPerPoll == 1 || first.blocks().isEmpty() || first.end() >= first.logLength()) {
             return pages;
         }
-        List<Future<Page<B>>> more = new ArrayList<>();
+        List<Future<Page>> more = new ArrayList<>();
         for (int k = 0; k < pagesPerPoll - 1; k++) {
             long s = first.end() + (long) k * size;
             if (s >= first.logLength()) {
@@ -256,13 +259,13 @@ public final class LedgerSource<B> implements Source {
         }
         long expected = first.end();
         boolean stop = first.blocks().size() < size;
-        for (Future<Page<B>> f : more) {
+        for (Future<Page> f : more) {
             if (stop) {
                 f.cancel(true);
                 continue;
             }
             try {
-                Page<B> p = f.get();
+                Page p = f.get();
                 if (p.start() != expected || p.blocks().isEmpty()) {
                     stop = true;
                     continue;
@@ -289,8 +292,7 @@ public final class LedgerSource<B> implements Source {
     private SourceBatch broken(List<LedgerBlock> accepted, List<byte[]> hashBefore, Break br, Position from)
             throws SourceException {
         // the block itself is implicated; the one before it too when the break is in the link between them
-        boolean linkBreak = !br.reason().equals(TIP_MISMATCH) && !br.reason().equals(BAD_CERTIFICATE) && !br.reason().equals(MISSING)
-                && !br.reason().equals("gap");
+        boolean linkBreak = br.reason().startsWith("parent hash") || br.reason().startsWith("block 0");
         List<Long> implicated = linkBreak && br.index() > 0 ? List.of(br.index() - 1, br.index()) : List.of(br.index());
         // the last accepted block sits right before the break (or is the tip): nothing vouches for it
         List<IngestRecord> out = new ArrayList<>();
@@ -333,12 +335,12 @@ public final class LedgerSource<B> implements Source {
         if (from == 0) {
             return new Position(0, null);
         }
-        Page<B> prev = protocol.read(from - 1, 1);
-        if (prev.blocks().isEmpty()) {
-            throw new IcException.Transport("ledger " + protocol.ledger() + " has no block " + (from - 1) + " to start after", 200,
-                    true, null);
+        Page prev = protocol.read(from - 1, 1);
+        if (prev.blocks().isEmpty() || prev.blocks().get(0).problem() != null) {
+            throw new IcException.Transport("ledger " + protocol.ledger() + " has no readable block " + (from - 1)
+                    + " to start after", 200, true, null);
         }
-        return new Position(from, protocol.hash(from - 1, prev.blocks().get(0)));
+        return new Position(from, prev.blocks().get(0).hash());
     }
 
     private static Position resume(String cursor) throws SourceException {

@@ -47,7 +47,7 @@ class LedgerSourceTest {
     private FakeReplica replica;
     private IcrcLedger ledger;
     private IcpEncoding icp;
-    private LedgerSource<?> source;
+    private LedgerSource source;
 
     /** A simulated ledger of {@link #BLOCKS} blocks with archives, served as {@code kind}, read 3 pages per poll. */
     private void serve(Kind kind, int pagesPerPoll) throws Exception {
@@ -61,11 +61,11 @@ class LedgerSourceTest {
         QueryClient q = new QueryClient(replica.url(), HttpClient.newHttpClient(), Duration.ofSeconds(5), 8 << 20, Clock.systemUTC());
         if (kind == Kind.ICRC) {
             replica.serve(ledger);
-            source = new LedgerSource<>("ledger-test", new Icrc3Protocol(new Icrc3Client(q, ledger.id(), CandidDecoder.Limits.DEFAULT)),
+            source = new LedgerSource("ledger-test", new Icrc3Protocol(new Icrc3Client(q, ledger.id(), CandidDecoder.Limits.DEFAULT)),
                     new LedgerSource.Start.Genesis(), pagesPerPoll, 2, Duration.ofMillis(10));
         } else {
             icp = replica.serveIcp(ledger);
-            source = new LedgerSource<>("ledger-test", new IcpProtocol(new IcpLedgerClient(q, ledger.id(), CandidDecoder.Limits.DEFAULT)),
+            source = new LedgerSource("ledger-test", new IcpProtocol(new IcpLedgerClient(q, ledger.id(), CandidDecoder.Limits.DEFAULT)),
                     new LedgerSource.Start.Genesis(), pagesPerPoll, 2, Duration.ofMillis(10));
         }
     }
