@@ -58,7 +58,7 @@ class LedgerSourceTest {
                     BigInteger.valueOf(10 + i)), 1_000L * (i + 1));
         }
         replica = new FakeReplica();
-        QueryClient q = new QueryClient(replica.url(), HttpClient.newHttpClient(), Duration.ofSeconds(5), 8 << 20, Clock.systemUTC());
+        QueryClient q = new QueryClient(replica.url(), HttpClient.newHttpClient(), Duration.ofMillis(800), 8 << 20, Clock.systemUTC());
         if (kind == Kind.ICRC) {
             replica.serve(ledger);
             source = new LedgerSource("ledger-test", new Icrc3Protocol(new Icrc3Client(q, ledger.id(), CandidDecoder.Limits.DEFAULT)),
@@ -235,6 +235,54 @@ class LedgerSourceTest {
 
         replica.untamper();
         assertThat(drain(cursor)).hasSize(BLOCKS - 99);
+    }
+
+    /** Faults a boundary node or a canister may serve, each for a burst of requests. */
+    enum Fault {
+        HTTP_500(r -> new FakeReplica.Fault.Http(500, "internal error".getBytes())),
+        HTTP_503(r -> new FakeReplica.Fault.Http(503, "overloaded".getBytes())),
+        TIMEOUT(r -> new FakeReplica.Fault.Delay(1_500)),
+        TRUNCATED(r -> new FakeReplica.Fault.Truncate(37)),
+        GARBAGE_BODY(r -> new FakeReplica.Fault.Http(200, new java.util.Random(7).ints(300, 0, 256)
+                .collect(java.io.ByteArrayOutputStream::new, (o, b) -> o.write(b), (a, b) -> { }).toByteArray())),
+        ARCHIVE_DOWN(r -> r.method().startsWith("icrc3_get_blocks") || r.method().equals("get_encoded_blocks")
+                ? new FakeReplica.Fault.Http(502, "bad gateway".getBytes()) : null);
+
+        final java.util.function.Function<FakeReplica.Request, FakeReplica.Fault> fault;
+
+        Fault(java.util.function.Function<FakeReplica.Request, FakeReplica.Fault> fault) {
+            this.fault = fault;
+        }
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> kindsAndFaults() {
+        return java.util.Arrays.stream(Kind.values()).flatMap(k -> java.util.Arrays.stream(Fault.values())
+                .map(f -> org.junit.jupiter.params.provider.Arguments.of(k, f)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @org.junit.jupiter.params.provider.MethodSource("kindsAndFaults")
+    void everyInjectedTransportFaultIsSurvivedWithEveryBlockOnceAndNoAlert(Kind kind, Fault fault) throws Exception {
+        serve(kind, 3);
+        long firstFaulty = replica.requests() + 3; // a few requests succeed, then a burst of 8 fails
+        replica.inject((r, n) -> n >= firstFaulty && n < firstFaulty + 8 ? fault.fault.apply(r) : null);
+        String[] cursor = {null};
+        List<IngestRecord> all = new ArrayList<>();
+        int failures = 0;
+        for (int i = 0; i < 200 && !(cursor[0] != null && cursor[0].contains("\"next\":" + BLOCKS)); i++) {
+            try {
+                SourceBatch b = source.poll(cursor[0]);
+                all.addAll(b.records());
+                cursor[0] = b.cursor();
+            } catch (SourceException e) {
+                assertThat(e.retryable()).as(e.getMessage()).isTrue();
+                failures++;
+            }
+        }
+        assertThat(failures).as("the fault was felt").isPositive();
+        assertThat(all).allMatch(r -> r instanceof LedgerBlock, "no alert, only blocks");
+        assertThat(all).extracting(r -> ((LedgerBlock) r).index())
+                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, BLOCKS).boxed().toList());
     }
 
     @ParameterizedTest
