@@ -57,7 +57,7 @@ public final class IcpProtocol implements LedgerProtocol {
             return Fetched.unreadable(index, e.getMessage());
         }
         return new Fetched(index, block.hash(), block.parentHash().orElse(null),
-                IcpBlockDecoder.decode(ledger, block).withVerification(null, HexFormat.of().formatHex(encoded)), null);
+                IcpBlockDecoder.decode(ledger, block).withVerification(null, HexFormat.of().formatHex(encoded)), false, null);
     }
 
     @Override

@@ -64,7 +64,7 @@ public final class Icrc3Protocol implements LedgerProtocol {
         }
         try {
             return new Fetched(index, link.hash(), link.parent(), Icrc3BlockDecoder.decode(ledger, index, link.hash(), b.block())
-                    .withVerification(null, ValueJson.write(b.block())), null);
+                    .withVerification(null, ValueJson.write(b.block())), link.unknownType(), null);
         } catch (MalformedRecordException | ArithmeticException e) {
             return Fetched.unreadable(index, e.getMessage());
         }

@@ -43,12 +43,13 @@ public interface LedgerProtocol {
     }
 
     /**
-     * One block as received: its hash, the parent hash it names (null: none) and its normalised form
-     * (verification not yet set); or, when it cannot be read, what is wrong with it.
+     * One block as received: its hash, the parent hash it names (null: none), its normalised form
+     * (verification not yet set) and whether its type is one this version does not know (kept and chained
+     * all the same); or, when it cannot be read, what is wrong with it.
      */
-    record Fetched(long index, byte[] hash, byte[] parent, LedgerBlock block, String problem) {
+    record Fetched(long index, byte[] hash, byte[] parent, LedgerBlock block, boolean unknownType, String problem) {
         public static Fetched unreadable(long index, String problem) {
-            return new Fetched(index, null, null, null, problem);
+            return new Fetched(index, null, null, null, false, problem);
         }
     }
 

@@ -54,6 +54,7 @@ public final class LedgerSource implements Source {
     private static final String BAD_CERTIFICATE = "certificate does not hold";
     private static final String MISSING = "missing block";
     private static final String UNDECODABLE = "undecodable block";
+    private static final String UNREADABLE_REPLY = "unreadable reply";
 
     /** Where to begin when there is no cursor yet. */
     public sealed interface Start {
@@ -81,6 +82,8 @@ public final class LedgerSource implements Source {
     private volatile long nextIndex = -1;
     private volatile String verifiedTip;
     private volatile String lastBreak;
+    /** Blocks of types this version does not know, by type: kept, chained and published, and counted here. */
+    private final Map<String, Long> unknownTypes = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     /**
      * @param concurrency pages fetched at once while catching up (1: one after the other)
@@ -134,6 +137,7 @@ public final class LedgerSource implements Source {
         m.put("lag", lag);
         m.put("lastCertifiedTip", verifiedTip);
         m.put("chainBroken", lastBreak);
+        m.put("unknownBlockTypes", new java.util.TreeMap<>(unknownTypes));
         return m;
     }
 
@@ -156,6 +160,13 @@ public final class LedgerSource implements Source {
             throw new SourceException(SourceException.Reason.REJECTED_BY_PEER, true, "ledger " + protocol.ledger() + ": "
                     + e.getMessage(), e);
         } catch (IcException.Transport e) {
+            if (!e.retryable() && cursor != null) {
+                // the ledger answered, but with something unusable (oversized, not the expected Candid): as much a
+                // reason for alarm as a broken link, and just as persistent
+                Position at = resume(cursor);
+                return broken(List.of(), List.of(), new Break(at.next(), UNREADABLE_REPLY, "a usable reply",
+                        e.getMessage()), at);
+            }
             throw new SourceException(SourceException.Reason.UNREACHABLE, true, "ledger " + protocol.ledger() + ": "
                     + e.getMessage(), e);
         }
@@ -182,6 +193,9 @@ public final class LedgerSource implements Source {
                 Optional<Break> br = chain.accept(f.index(), f.parent(), f.hash());
                 if (br.isPresent()) {
                     return broken(accepted, hashBefore, br.get(), from);
+                }
+                if (f.unknownType()) {
+                    unknownTypes.merge(f.block().op(), 1L, Long::sum);
                 }
                 accepted.add(f.block().withVerification(LedgerBlock.VERIFIED_CHAIN, f.block().raw()));
                 hashBefore.add(before);

@@ -237,6 +237,31 @@ class LedgerSourceTest {
         assertThat(drain(cursor)).hasSize(BLOCKS - 99);
     }
 
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void anOversizedReplyRaisesOneAlertAndNeverMovesTheCursor(Kind kind) throws Exception {
+        serve(kind, 1);
+        long published = 500;
+        String cursor = "{\"next\":500,\"prev\":\"" + expectedHash(kind, 499) + "\"}";
+        // the same ledger through a client that accepts only small replies: every page is now too big
+        QueryClient small = new QueryClient(replica.url(), HttpClient.newHttpClient(), Duration.ofSeconds(5), 1_000, Clock.systemUTC());
+        source.close();
+        source = new LedgerSource("ledger-test", kind == Kind.ICRC
+                ? new Icrc3Protocol(new Icrc3Client(small, ledger.id(), CandidDecoder.Limits.DEFAULT))
+                : new IcpProtocol(new IcpLedgerClient(small, ledger.id(), CandidDecoder.Limits.DEFAULT)),
+                new LedgerSource.Start.Genesis(), 1, 1, Duration.ofMillis(10));
+
+        SourceBatch second = source.poll(cursor);
+        assertThat(second.cursor()).isEqualTo(cursor);
+        assertThat(second.records()).singleElement().isInstanceOfSatisfying(Alert.class, a -> {
+            assertThat(a.alertClass()).isEqualTo(AlertClass.LEDGER_INTEGRITY);
+            assertThat(a.explanation()).contains("unreadable reply").contains("exceeds the limit of 1000 bytes");
+            assertThat(a.evidence().blockIndexes()).containsExactly(published);
+        });
+        assertThatThrownBy(() -> source.poll(cursor)).isInstanceOf(SourceException.class)
+                .hasMessageContaining("still broken at block " + published);
+    }
+
     /** Faults a boundary node or a canister may serve, each for a burst of requests. */
     enum Fault {
         HTTP_500(r -> new FakeReplica.Fault.Http(500, "internal error".getBytes())),
