@@ -166,4 +166,60 @@ class QueryClientTest {
             throw new IllegalStateException(e);
         }
     }
+
+    @Test
+    void aSignedQueryCarriesTheKeyAndASignatureOfTheRequestIdRecomputedFromWhatWasSent() throws Exception {
+        serve(path -> new Object[] {200, uncheck(() -> replied(ARG))}, 1 << 20);
+        dev.interlock.ic.identity.Identity id = dev.interlock.ic.identity.PemIdentity.parse(
+                dev.interlock.ic.identity.PemIdentityTest.SEC1);
+        QueryClient signed = new QueryClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), HttpClient.newHttpClient(),
+                Duration.ofSeconds(5), 1 << 20, Clock.fixed(NOW, ZoneOffset.UTC), id);
+
+        signed.query(LEDGER, "fetch", ARG);
+
+        JsonNode env = envelopes.get(0);
+        JsonNode content = env.get("content");
+        assertThat(content.get("sender").binaryValue()).isEqualTo(id.principal().bytes());
+        assertThat(env.get("sender_pubkey").binaryValue()).isEqualTo(id.publicKeyDer());
+        java.util.Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        content.fields().forEachRemaining(f -> fields.put(f.getKey(), f.getValue().isBinary() ? uncheck(() -> f.getValue().binaryValue())
+                : f.getValue().isTextual() ? f.getValue().asText() : (Object) f.getValue().asLong()));
+        byte[] signed32 = dev.interlock.ic.RequestId.signedBytes(dev.interlock.ic.RequestId.of(fields));
+        byte[] sig = env.get("sender_sig").binaryValue();
+        org.bouncycastle.asn1.x9.X9ECParameters curve = org.bouncycastle.asn1.sec.SECNamedCurves.getByName("secp256k1");
+        org.bouncycastle.crypto.signers.ECDSASigner v = new org.bouncycastle.crypto.signers.ECDSASigner();
+        byte[] der = id.publicKeyDer();
+        v.init(false, new org.bouncycastle.crypto.params.ECPublicKeyParameters(curve.getCurve().decodePoint(
+                java.util.Arrays.copyOfRange(der, der.length - 65, der.length)), new org.bouncycastle.crypto.params.ECDomainParameters(
+                curve.getCurve(), curve.getG(), curve.getN(), curve.getH())));
+        assertThat(v.verifySignature(dev.interlock.ic.Hashes.sha256(signed32), new java.math.BigInteger(1, java.util.Arrays.copyOf(sig, 32)),
+                new java.math.BigInteger(1, java.util.Arrays.copyOfRange(sig, 32, 64)))).isTrue();
+    }
+
+    @Test
+    void readStateAsksForThePathsAndReturnsTheCertificate() throws Exception {
+        ObjectNode answer = CBOR.createObjectNode().put("certificate", new byte[] {1, 2, 3});
+        QueryClient client = serve(path -> new Object[] {200, uncheck(() -> cbor(answer))}, 1 << 20);
+
+        byte[] cert = client.readState(LEDGER, List.of(List.of("canister".getBytes(), LEDGER.bytes(), "module_hash".getBytes())));
+
+        assertThat(cert).containsExactly(1, 2, 3);
+        assertThat(paths).containsExactly("/api/v3/canister/" + LEDGER + "/read_state");
+        JsonNode content = envelopes.get(0).get("content");
+        assertThat(content.get("request_type").asText()).isEqualTo("read_state");
+        assertThat(content.get("paths").get(0).get(2).binaryValue()).isEqualTo("module_hash".getBytes());
+        assertThat(envelopes.get(0).has("sender_sig")).as("anonymous: unsigned").isFalse();
+    }
+
+    private interface Io<T> {
+        T get() throws IOException;
+    }
+
+    private static <T> T uncheck(Io<T> io) {
+        try {
+            return io.get();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }
