@@ -183,6 +183,17 @@ public final class FakeReplica implements AutoCloseable {
 
     private void handle(HttpExchange x) throws IOException {
         try (x) {
+            try {
+                handleSafely(x);
+            } catch (RuntimeException e) {
+                // a bug in the fake must show up as such, not as a silently dropped connection
+                send(x, 500, ("fake replica failed: " + e).getBytes());
+            }
+        }
+    }
+
+    private void handleSafely(HttpExchange x) throws IOException {
+        {
             long n = requests.incrementAndGet();
             Matcher m = PATH.matcher(x.getRequestURI().getPath());
             if (!"POST".equals(x.getRequestMethod()) || !m.matches()) {
@@ -190,8 +201,10 @@ public final class FakeReplica implements AutoCloseable {
                 return;
             }
             JsonNode content;
+            JsonNode envelope;
             try {
-                content = CBOR.readTree(x.getRequestBody().readAllBytes()).get("content");
+                envelope = CBOR.readTree(x.getRequestBody().readAllBytes());
+                content = envelope.get("content");
             } catch (IOException e) {
                 send(x, 400, ("malformed CBOR: " + e.getMessage()).getBytes());
                 return;
@@ -203,6 +216,23 @@ public final class FakeReplica implements AutoCloseable {
             Principal canister = Principal.of(content.get("canister_id").binaryValue());
             String method = content.get("method_name").asText();
             byte[] arg = content.get("arg").binaryValue();
+            Principal sender;
+            try {
+                sender = authenticate(envelope, content);
+            } catch (IllegalArgumentException e) {
+                send(x, 400, ("invalid signature: " + e.getMessage()).getBytes());
+                return;
+            }
+            if (canister.equals(Principal.MANAGEMENT)) {
+                Principal effective = Principal.fromText(m.group(1));
+                Fault fault = faults.apply(new Request(effective, method), n);
+                if (fault instanceof Fault.Http h) {
+                    send(x, h.status(), h.body());
+                    return;
+                }
+                send(x, 200, management(effective, sender, method, arg));
+                return;
+            }
             Fault fault = faults.apply(new Request(canister, method), n);
             if (fault instanceof Fault.Http h) {
                 send(x, h.status(), h.body());
@@ -217,6 +247,75 @@ public final class FakeReplica implements AutoCloseable {
             }
             send(x, 200, answer);
         }
+    }
+
+    /**
+     * The sender, checked as the replica checks it: anonymous without a key; otherwise the sender must be the
+     * self-authenticating principal of {@code sender_pubkey} and {@code sender_sig} its signature of the
+     * request id (secp256k1 and Ed25519).
+     */
+    private static Principal authenticate(JsonNode envelope, JsonNode content) throws IOException {
+        Principal sender = Principal.of(content.get("sender").binaryValue());
+        JsonNode pub = envelope.get("sender_pubkey");
+        if (pub == null) {
+            if (!sender.equals(Principal.ANONYMOUS)) {
+                throw new IllegalArgumentException("sender " + sender + " without sender_pubkey");
+            }
+            return sender;
+        }
+        byte[] der = pub.binaryValue();
+        if (!sender.equals(Principal.selfAuthenticating(der))) {
+            throw new IllegalArgumentException("sender " + sender + " is not the principal of sender_pubkey");
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        var it = content.fields();
+        while (it.hasNext()) {
+            var f = it.next();
+            fields.put(f.getKey(), f.getValue().isBinary() ? f.getValue().binaryValue()
+                    : f.getValue().isTextual() ? f.getValue().asText() : (Object) f.getValue().asLong());
+        }
+        byte[] signed = dev.interlock.ic.RequestId.signedBytes(dev.interlock.ic.RequestId.of(fields));
+        if (!Signatures.verify(der, signed, envelope.path("sender_sig").binaryValue())) {
+            throw new IllegalArgumentException("sender_sig does not verify");
+        }
+        return sender;
+    }
+
+    private final Map<Principal, LogView> logs = new ConcurrentHashMap<>();
+
+    /** A canister's log as the management canister serves it, and who may read it (empty: public). */
+    private record LogView(dev.interlock.sim.engine.CanisterLog log, java.util.Set<Principal> viewers) {
+    }
+
+    /**
+     * Serves {@code log} through the management canister's {@code fetch_canister_logs} for {@code canister}:
+     * readable by anyone when {@code viewers} is empty ({@code public} visibility), otherwise only by those
+     * principals (controllers and allowed viewers), with signed requests.
+     */
+    public void serveLogs(Principal canister, dev.interlock.sim.engine.CanisterLog log, java.util.Set<Principal> viewers) {
+        logs.put(canister, new LogView(log, java.util.Set.copyOf(viewers)));
+    }
+
+    private byte[] management(Principal effective, Principal sender, String method, byte[] arg) throws IOException {
+        if (!method.equals("fetch_canister_logs")) {
+            return rejected(4, "Management canister method '" + method + "' is not served here", "IC0536");
+        }
+        LogView view = logs.get(effective);
+        if (view == null) {
+            return rejected(3, "Canister " + effective + " not found", "IC0301");
+        }
+        if (!view.viewers().isEmpty() && !view.viewers().contains(sender)) {
+            return rejected(4, "Caller " + sender + " is not allowed to access canister logs", "IC0406");
+        }
+        long from = dev.interlock.ic.agent.CanisterLogClient.readArgsFromIdx(arg)[0];
+        List<dev.interlock.ic.agent.CanisterLogClient.LogRecord> out = new ArrayList<>();
+        synchronized (view.log()) {
+            for (dev.interlock.sim.engine.LogRecord r : view.log().fetch(from)) {
+                out.add(new dev.interlock.ic.agent.CanisterLogClient.LogRecord(r.idx(), r.timestampNanos(),
+                        r.content().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            }
+        }
+        return replied(dev.interlock.ic.agent.CanisterLogClient.encodeReply(out));
     }
 
     private static void sleep(long millis) {

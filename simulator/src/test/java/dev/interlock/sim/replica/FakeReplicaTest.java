@@ -160,4 +160,34 @@ class FakeReplicaTest {
         assertThat(tip).isEqualTo(view.hash(BLOCKS - 1));
         assertThat(chain.checkCertifiedTip(tip)).isEmpty();
     }
+
+    @Test
+    void canisterLogsAreReadFromAnIndexAnonymouslyWhenPublicAndOnlyBySignedViewersOtherwise() throws Exception {
+        dev.interlock.sim.engine.CanisterLog log = new dev.interlock.sim.engine.CanisterLog(4096);
+        for (int i = 0; i < 5; i++) {
+            log.append(1_000L + i, "line " + i);
+        }
+        Principal open = Principal.canister(50);
+        Principal closed = Principal.canister(51);
+        dev.interlock.ic.identity.Identity viewer = new dev.interlock.ic.identity.Ed25519Identity(new byte[32]);
+        dev.interlock.ic.identity.Identity stranger = new dev.interlock.ic.identity.Ed25519Identity(new byte[] {
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
+        replica.serveLogs(open, log, java.util.Set.of());
+        replica.serveLogs(closed, log, java.util.Set.of(viewer.principal()));
+        dev.interlock.ic.agent.CanisterLogClient anonymous = new dev.interlock.ic.agent.CanisterLogClient(client,
+                CandidDecoder.Limits.DEFAULT);
+
+        assertThat(anonymous.fetch(open, 3)).extracting(r -> r.idx() + ":" + new String(r.content()))
+                .containsExactly("3:line 3", "4:line 4");
+        assertThatThrownBy(() -> anonymous.fetch(closed, 0)).isInstanceOfSatisfying(IcException.Rejected.class,
+                r -> assertThat(r.getMessage()).contains("is not allowed to access canister logs"));
+        assertThat(logsAs(viewer).fetch(closed, 0)).hasSize(5);
+        assertThatThrownBy(() -> logsAs(stranger).fetch(closed, 0)).isInstanceOf(IcException.Rejected.class)
+                .hasMessageContaining(stranger.principal().toString());
+    }
+
+    private dev.interlock.ic.agent.CanisterLogClient logsAs(dev.interlock.ic.identity.Identity id) {
+        return new dev.interlock.ic.agent.CanisterLogClient(new QueryClient(replica.url(), HttpClient.newHttpClient(), Duration.ofSeconds(5),
+                8 << 20, Clock.systemUTC(), id), CandidDecoder.Limits.DEFAULT);
+    }
 }
