@@ -12,11 +12,11 @@ import picocli.CommandLine.Command;
 @Command(name = "interlock", mixinStandardHelpOptions = true, version = "interlock 0.1.0",
         description = "Runtime monitoring and audit for Internet Computer canisters.",
         subcommands = {SimulateCommand.class, TraceCheckCommand.class, ScanCommand.class, ValueHashCommand.class,
-                VerifyBlocksCommand.class})
+                VerifyBlocksCommand.class, ImportCommand.class})
 public final class InterlockCli implements Runnable {
     /** Subcommands that run without the service. */
     public static final Set<String> COMMANDS = Set.of("simulate", "trace-check", "scan", "value-hash", "verify-blocks",
-            "help", "--help", "-h", "--version", "-V");
+            "import", "help", "--help", "-h", "--version", "-V");
 
     public static boolean handles(String[] args) {
         return args.length > 0 && COMMANDS.contains(args[0]);

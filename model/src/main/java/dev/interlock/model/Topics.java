@@ -6,6 +6,8 @@ public final class Topics {
     public static final String CALLS = "interlock.calls";
     /** Ledger blocks, keyed by ledger. */
     public static final String LEDGER_BLOCKS = "interlock.ledger-blocks";
+    /** Canister log records that are not trace events (ordinary lines, unattributable traps), keyed by canister. */
+    public static final String CANISTER_LOGS = "interlock.canister-logs";
     /** Alerts from the detector, keyed by canister. */
     public static final String ALERTS = "interlock.alerts";
     /** Records that could not be used, with the reason in headers; never silently dropped. */
@@ -27,6 +29,7 @@ public final class Topics {
     public static final java.util.List<Spec> ALL = java.util.List.of(
             new Spec(CALLS, false, "call-trace events, keyed by canister"),
             new Spec(LEDGER_BLOCKS, false, "ledger blocks, keyed by ledger"),
+            new Spec(CANISTER_LOGS, false, "canister log lines that are not trace events, keyed by canister"),
             new Spec(ALERTS, false, "alerts, keyed by canister"),
             new Spec(QUARANTINE, false, "unusable input with its reason in headers"),
             new Spec(INGEST_CURSORS, true, "last committed cursor per ingest source"));

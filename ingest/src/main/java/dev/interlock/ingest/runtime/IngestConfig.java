@@ -1,7 +1,9 @@
 package dev.interlock.ingest.runtime;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -17,6 +19,43 @@ public interface IngestConfig {
 
     /** Ledgers to follow, each under a name of your choice: {@code interlock.ingest.ledgers.<name>.*}. */
     Map<String, Ledger> ledgers();
+
+    /** HTTP push of canister log records, {@code POST /api/ingest/calls} (docs/call-ingestion.md). */
+    Push push();
+
+    interface Push {
+        /**
+         * Ingest tokens accepted as {@code Authorization: Bearer <token>}, comma-separated (long random strings,
+         * one per relaying team); none: the endpoint is disabled and answers 404 saying how to enable it.
+         */
+        Optional<List<String>> tokens();
+
+        /**
+         * Largest request body in bytes; a larger request is refused whole with 413. Above 10 MiB, raise
+         * {@code quarkus.http.limits.max-body-size} too.
+         */
+        @WithDefault("8388608")
+        long maxRequestBytes();
+
+        /** Longest line in bytes; a longer line is rejected on its own (the other lines are processed). */
+        @WithDefault("65536")
+        int maxLineBytes();
+
+        /** Requests per second each token may send on average; more are answered 429 with Retry-After. */
+        @WithDefault("10")
+        double rateLimit();
+
+        /** Requests a token may send at once above the average rate (the token bucket's size). */
+        @WithDefault("20")
+        int burst();
+
+        /**
+         * How far a record's timestamp may be ahead of this server's clock, or behind the previous record of
+         * its canister; beyond it, the record is quarantined with the reason.
+         */
+        @WithDefault("5m")
+        Duration maxClockSkew();
+    }
 
     interface Ledger {
         /** The ledger canister's principal id (for example ryjl3-tyaaa-aaaaa-aaaba-cai). */

@@ -15,9 +15,11 @@ import dev.interlock.model.Transfer;
  * Turns one canister's log records, in idx order, into {@link CallEvent}s, applying the
  * format's message rules: a message's events are provisional until the next message-begin
  * line; when a {@code [TRAP]:} record closes a message, its events are emitted marked rolled
- * back (the begin event excepted: the message did run), followed by a TRAP event. Lines that
- * cannot be used go to {@link Output#unusable} with the reason. Event ids are
- * {@code <canister>/<idx>}, so re-reading a record yields the same id.
+ * back (the begin event excepted: the message did run), followed by a TRAP event. The trap record may
+ * span several lines (a backtrace) and may follow a Rust {@code Panicked at …} line, which is an ordinary
+ * line and does not end the message. Lines that cannot be used go to {@link Output#unusable} with the
+ * reason; a trap record with no message-begin line before it goes to {@link Output#unattributedTrap}, never
+ * to a guessed message. Event ids are {@code <canister>/<idx>}, so re-reading a record yields the same id.
  */
 public final class TraceReader {
     /** Where read events go. */
@@ -25,6 +27,14 @@ public final class TraceReader {
         void event(CallEvent event);
 
         void unusable(long idx, String content, String reason);
+
+        /**
+         * A {@code [TRAP]:} record that cannot be attributed to a message (no message-begin line before it in
+         * what was read). By default it is reported as unusable; ingest keeps it as a marked log line.
+         */
+        default void unattributedTrap(long idx, long timestampNanos, String content, String reason) {
+            unusable(idx, content, reason);
+        }
     }
 
     private final String canister;
@@ -75,6 +85,15 @@ public final class TraceReader {
         message.add(e);
     }
 
+    /**
+     * The idx of the first record whose events are still provisional (held until its message ends), or -1
+     * when every record read so far has been emitted or reported. A reader that commits a cursor must keep it
+     * below this idx: the held events are emitted only when their message ends.
+     */
+    public long pendingSince() {
+        return message.isEmpty() ? -1 : message.get(0).seq();
+    }
+
     /** Emits the current message's events as committed: call at the end of each batch of records. */
     public void flush() {
         for (CallEvent e : message) {
@@ -89,8 +108,8 @@ public final class TraceReader {
         String reason = nl < 0 ? firstLine : firstLine.substring(0, nl);
         if (messageContext == null) {
             flush();
-            out.unusable(idx, content, "[TRAP] record that cannot be attributed to a message (no message-begin line "
-                    + "before it)");
+            out.unattributedTrap(idx, ts, content, "[TRAP] record that cannot be attributed to a message (no "
+                    + "message-begin line before it)");
             afterTrap = true;
             return;
         }
