@@ -10,7 +10,7 @@ package dev.interlock.model;
  * @param canister  the canister that printed it (principal text)
  * @param idx       the log record's idx
  * @param timeNanos the record's timestamp (the IC round time), ns since the epoch
- * @param kind      {@link #KIND_LOG} or {@link #KIND_UNATTRIBUTED_TRAP}
+ * @param kind      {@link #KIND_LOG}, {@link #KIND_UNATTRIBUTED_TRAP} or {@link #KIND_REINSTALL}
  * @param content   the record's text as printed (may span several lines)
  */
 public record LogLine(String id, String canister, long idx, long timeNanos, String kind, String content)
@@ -19,9 +19,15 @@ public record LogLine(String id, String canister, long idx, long timeNanos, Stri
     public static final String KIND_LOG = "log";
     /** A {@code [TRAP]:} record no message-begin line precedes: which message trapped is unknown, never guessed. */
     public static final String KIND_UNATTRIBUTED_TRAP = "unattributed-trap";
+    /**
+     * Not a printed line: the canister's log was purged (a reinstall) while records were still unread; the
+     * content says how many and which idx range. Its idx is the first record read after the purge.
+     */
+    public static final String KIND_REINSTALL = "reinstall";
 
     public static LogLine of(String canister, long idx, long timeNanos, String kind, String content) {
-        return new LogLine(canister + "/" + idx, canister, idx, timeNanos, kind, content);
+        return new LogLine(canister + "/" + idx + (KIND_REINSTALL.equals(kind) ? "/reinstall" : ""), canister, idx, timeNanos, kind,
+                content);
     }
 
     @Override

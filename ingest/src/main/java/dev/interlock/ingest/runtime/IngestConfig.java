@@ -20,6 +20,40 @@ public interface IngestConfig {
     /** Ledgers to follow, each under a name of your choice: {@code interlock.ingest.ledgers.<name>.*}. */
     Map<String, Ledger> ledgers();
 
+    /** Canisters whose logs to poll, each under a name of your choice: {@code interlock.ingest.canisters.<name>.*}. */
+    Map<String, CanisterLogs> canisters();
+
+    interface CanisterLogs {
+        /** The canister's principal id. */
+        String canister();
+
+        /** The IC HTTP gateway (boundary node) to query. */
+        @WithDefault("https://icp-api.io")
+        String gateway();
+
+        /**
+         * PEM file of the identity that reads the log (dfx: {@code ~/.config/dfx/identity/<name>/identity.pem}), needed
+         * when the canister's log visibility is {@code controllers} or {@code allowed_viewers}; none: anonymous.
+         */
+        java.util.Optional<String> identity();
+
+        /** Pause between polls; the log is a ring buffer, so records older than one buffer's worth are lost. */
+        @WithDefault("2s")
+        Duration pollInterval();
+
+        /** The canister's {@code log_memory_limit} in bytes (4096 unless raised); used for the fill warnings. */
+        @WithDefault("4096")
+        int logBufferBytes();
+
+        /** Timeout of one query. */
+        @WithDefault("30s")
+        Duration timeout();
+
+        /** Largest reply accepted, in bytes. */
+        @WithDefault("4194304")
+        int maxReplyBytes();
+    }
+
     /** HTTP push of canister log records, {@code POST /api/ingest/calls} (docs/call-ingestion.md). */
     Push push();
 

@@ -1,0 +1,172 @@
+package dev.interlock.ingest.source.logs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.interlock.ic.Principal;
+import dev.interlock.ic.agent.CanisterLogClient;
+import dev.interlock.ic.agent.QueryClient;
+import dev.interlock.ic.candid.CandidDecoder;
+import dev.interlock.ic.identity.Ed25519Identity;
+import dev.interlock.ic.identity.Identity;
+import dev.interlock.ingest.source.SourceBatch;
+import dev.interlock.ingest.source.SourceException;
+import dev.interlock.model.Alert;
+import dev.interlock.model.AlertClass;
+import dev.interlock.model.CallEvent;
+import dev.interlock.model.CallEventKind;
+import dev.interlock.model.IngestRecord;
+import dev.interlock.model.LogLine;
+import dev.interlock.sim.engine.CanisterLog;
+import dev.interlock.sim.replica.FakeReplica;
+
+/** The canister-log poller against the fake replica's management canister and a simulated ring buffer. */
+class CanisterLogSourceTest {
+    private static final Principal CANISTER = Principal.canister(4242);
+    private static final String CALLER = "2vxsx-fae";
+
+    private FakeReplica replica;
+    private CanisterLog log;
+    private long time = 1_764_000_000_000_000_000L;
+
+    @BeforeEach
+    void start() throws Exception {
+        replica = new FakeReplica();
+        log = new CanisterLog(CanisterLog.DEFAULT_LIMIT);
+    }
+
+    @AfterEach
+    void stop() {
+        replica.close();
+    }
+
+    private CanisterLogSource source(Identity id) {
+        QueryClient q = new QueryClient(replica.url(), HttpClient.newHttpClient(), Duration.ofSeconds(5), 1 << 20, Clock.systemUTC(), id);
+        return new CanisterLogSource("logs-test", CANISTER, new CanisterLogClient(q, CandidDecoder.Limits.DEFAULT), id,
+                Duration.ofMillis(10), CanisterLog.DEFAULT_LIMIT, Clock.systemUTC());
+    }
+
+    private void print(String line) {
+        log.append(time += 1_000_000, line);
+    }
+
+    private void entry(String ctx) {
+        print("ILK1 {\"e\":\"in\",\"x\":\"" + ctx + "\",\"m\":\"withdraw\",\"f\":\"" + CALLER + "\"}");
+    }
+
+    private static List<CallEvent> events(SourceBatch b) {
+        return b.records().stream().filter(r -> r instanceof CallEvent).map(r -> (CallEvent) r).toList();
+    }
+
+    @Test
+    void eventsArePublishedOnceTheirMessageEndsAndNeverTwiceAcrossRestarts() throws Exception {
+        replica.serveLogs(CANISTER, log, Set.of());
+        entry("c1");
+        print("ILK1 {\"e\":\"rep\",\"x\":\"c1\"}");
+        CanisterLogSource source = source(Identity.ANONYMOUS);
+
+        SourceBatch first = source.poll(null);
+        assertThat(events(first)).as("c1's message may still go on").isEmpty();
+        assertThat(first.cursor()).isEqualTo("{\"idx\":-1}");
+
+        entry("c2");
+        print("plain debug output");
+        SourceBatch second = source.poll(first.cursor());
+        assertThat(events(second)).extracting(CallEvent::kind).containsExactly(CallEventKind.CONTEXT_OPEN, CallEventKind.CONTEXT_CLOSE);
+        assertThat(events(second)).extracting(CallEvent::id).containsExactly(CANISTER + "/0", CANISTER + "/1");
+        assertThat(second.cursor()).isEqualTo("{\"idx\":1}");
+
+        // a new instance (a restart) resumes from the committed cursor: c2's message is read again, c1's not
+        print("ILK1 {\"e\":\"rep\",\"x\":\"c2\"}");
+        entry("c3");
+        SourceBatch afterRestart = source(Identity.ANONYMOUS).poll(second.cursor());
+        assertThat(events(afterRestart)).extracting(CallEvent::id).containsExactly(CANISTER + "/2", CANISTER + "/4");
+        assertThat(afterRestart.records()).filteredOn(r -> r instanceof LogLine).extracting(r -> ((LogLine) r).content())
+                .containsExactly("plain debug output");
+    }
+
+    @Test
+    void aTrapReadInALaterPollRollsBackTheMessagesEvents() throws Exception {
+        replica.serveLogs(CANISTER, log, Set.of());
+        CanisterLogSource source = source(Identity.ANONYMOUS);
+        entry("c1");
+        print("ILK1 {\"e\":\"call\",\"x\":\"c1\",\"c\":\"k1\",\"to\":\"ryjl3-tyaaa-aaaaa-aaaba-cai\",\"m\":\"transfer\",\"w\":\"u\"}");
+        SourceBatch first = source.poll(null);
+        assertThat(events(first)).isEmpty();
+
+        print("[TRAP]: balance underflow");
+        entry("c2");
+        SourceBatch second = source.poll(first.cursor());
+        List<CallEvent> ev = events(second);
+        assertThat(ev).extracting(CallEvent::kind).contains(CallEventKind.TRAP);
+        assertThat(ev).filteredOn(e -> e.kind() == CallEventKind.CALL).singleElement()
+                .satisfies(e -> assertThat(e.rolledBack()).isTrue());
+    }
+
+    @Test
+    void anOverflowingBufferRaisesOneLogGapNamingTheLostRange() throws Exception {
+        replica.serveLogs(CANISTER, log, Set.of());
+        CanisterLogSource source = source(Identity.ANONYMOUS);
+        print("first line");
+        SourceBatch first = source.poll(null);
+        for (int i = 0; i < 200; i++) {
+            print("a long ordinary line number " + i + " that fills the four kibibyte ring buffer quickly");
+        }
+        long oldestKept = log.fetch().get(0).idx();
+        assertThat(oldestKept).as("the ring dropped records").isGreaterThan(1);
+
+        SourceBatch second = source.poll(first.cursor());
+        assertThat(second.records()).filteredOn(r -> r instanceof Alert).singleElement().satisfies(r -> {
+            Alert a = (Alert) r;
+            assertThat(a.alertClass()).isEqualTo(AlertClass.LOG_GAP);
+            assertThat(a.dedupKey()).isEqualTo("LOG_GAP/" + CANISTER + "/1-" + (oldestKept - 1));
+            assertThat(a.explanation()).contains("log_memory_limit");
+        });
+        assertThat(source.status()).containsEntry("logGaps", 1L);
+    }
+
+    @Test
+    void aPurgeThatDestroysUnreadRecordsIsRecordedAsAReinstallNotAGap() throws Exception {
+        replica.serveLogs(CANISTER, log, Set.of());
+        CanisterLogSource source = source(Identity.ANONYMOUS);
+        print("before");
+        SourceBatch first = source.poll(null);
+        print("unread 1");
+        print("unread 2");
+        print("unread 3");
+        log.purge();
+        print("after reinstall");
+
+        SourceBatch second = source.poll(first.cursor());
+        assertThat(second.records()).noneMatch(r -> r instanceof Alert);
+        assertThat(second.records()).filteredOn(r -> r instanceof LogLine && ((LogLine) r).kind().equals(LogLine.KIND_REINSTALL))
+                .singleElement().satisfies(r -> assertThat(((LogLine) r).content())
+                        .isEqualTo("log purged (reinstall suspected): 3 unread records destroyed, idx 1..3"));
+        assertThat(source.status()).containsEntry("reinstalls", 1L);
+    }
+
+    @Test
+    void aLogReadableOnlyByViewersNamesThePrincipalToAddAndReadsWithThatIdentity() throws Exception {
+        Identity viewer = new Ed25519Identity(new byte[32]);
+        replica.serveLogs(CANISTER, log, Set.of(viewer.principal()));
+        print("secret");
+
+        assertThatThrownBy(() -> source(Identity.ANONYMOUS).poll(null)).isInstanceOfSatisfying(SourceException.class, e -> {
+            assertThat(e.retryable()).isTrue();
+            assertThat(e.getMessage()).contains("read as " + CALLER + " (anonymous)").contains("allowed log viewer")
+                    .contains("interlock.ingest.canisters.<name>.identity");
+        });
+        List<IngestRecord> read = source(viewer).poll(null).records();
+        assertThat(read).singleElement().isInstanceOfSatisfying(LogLine.class, l -> assertThat(l.content()).isEqualTo("secret"));
+    }
+}
