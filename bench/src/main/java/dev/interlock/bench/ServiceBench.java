@@ -1,0 +1,193 @@
+package dev.interlock.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.interlock.embedded.EmbeddedPostgresServer;
+import dev.interlock.model.CallEvent;
+import dev.interlock.model.Json;
+import dev.interlock.model.Topics;
+import dev.interlock.testsupport.ServiceProcess;
+import dev.interlock.testsupport.SharedServices;
+
+/**
+ * The service end to end on this machine: the built artifact runs the detect and dashboard roles as a
+ * child process against the embedded broker and PostgreSQL (all on the same cores); this harness
+ * publishes a realistic mix of call events (every scenario in honest traffic, simulated) to
+ * {@code interlock.calls}, keyed by canister.
+ *
+ * <ul>
+ * <li>{@code --phase throughput}: all events as fast as the producer goes; prints events/s until the
+ * detector has processed them all (its {@code interlock_detect_events_total}).</li>
+ * <li>{@code --phase latency}: events paced at {@code --rate} per second (default 5,000); for every stored
+ * alert, the time from the publication of the last event its evidence names to its row in PostgreSQL
+ * ({@code stored_at}); prints p50/p99/max overall and per class. STALLED_CALL is reported apart: it fires
+ * on a timer, by design after the stall timeout.</li>
+ * </ul>
+ * Needs the service artifact ({@code ./mvnw -DskipTests package} builds it).
+ */
+public final class ServiceBench {
+    private static final Pattern EVENTS = Pattern.compile("^interlock_detect_events_total(?:\\{[^}]*\\})? ([0-9.eE+]+)$",
+            Pattern.MULTILINE);
+
+    private ServiceBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        String phase = "latency";
+        double rate = 5_000;
+        int seconds = 30;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--phase" -> phase = args[i + 1];
+                case "--rate" -> rate = Double.parseDouble(args[i + 1]);
+                case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; known: --phase, --rate, --seconds");
+            }
+        }
+        Path jar = Path.of(System.getProperty("interlock.app.jar", "app/target/quarkus-app/quarkus-run.jar"));
+        if (!Files.isRegularFile(jar)) {
+            jar = Path.of("..").resolve(jar);
+            System.setProperty("interlock.app.jar", jar.toString());
+        }
+        List<CallEvent> events = BenchCorpus.events(11, Duration.ofMinutes(30), 50, 100);
+        System.out.printf(Locale.ROOT, "ServiceBench %s: %,d events in the corpus, %d cores%n", phase, events.size(),
+                Runtime.getRuntime().availableProcessors());
+        Path dir = Files.createTempDirectory("interlock-service-bench");
+        try (ServiceProcess service = ServiceProcess.builder(dir.resolve("service.log"))
+                .externalServices("service_bench")
+                .property("interlock.roles", "detect,dashboard")
+                .property("interlock.data-dir", dir.resolve("data").toString())
+                .property("interlock.ingest.demo.enabled", "false")
+                .build()) {
+            service.start().awaitReady(Duration.ofSeconds(120));
+            if (phase.equals("throughput")) {
+                throughput(service, events);
+            } else {
+                latency(service, events, rate, seconds);
+            }
+        }
+        System.exit(0);
+    }
+
+    private static KafkaProducer<String, byte[]> producer() {
+        Map<String, Object> p = new HashMap<>(SharedServices.kafkaConfig());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static void throughput(ServiceProcess service, List<CallEvent> events) throws Exception {
+        long start = System.nanoTime();
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            for (CallEvent e : events) {
+                producer.send(new ProducerRecord<>(Topics.CALLS, e.canister(), Json.encode(e)));
+            }
+        }
+        double sent = (System.nanoTime() - start) / 1e9;
+        long processed;
+        long lastReport = System.nanoTime();
+        while ((processed = processed(service)) < events.size()) {
+            Thread.sleep(200);
+            if (System.nanoTime() - lastReport > 5_000_000_000L) {
+                lastReport = System.nanoTime();
+                System.out.printf(Locale.ROOT, "  %,d of %,d processed%n", processed, events.size());
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "  published in %.1f s; all %,d processed by the detector in %.1f s: %,.0f events/s sustained%n",
+                sent, events.size(), seconds, events.size() / seconds);
+    }
+
+    private static long processed(ServiceProcess service) {
+        String metrics = ServiceProcess.Http.get(service.baseUrl() + "/q/metrics");
+        Matcher m = EVENTS.matcher(metrics);
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    }
+
+    private static void latency(ServiceProcess service, List<CallEvent> events, double rate, int seconds) throws Exception {
+        int n = (int) Math.min(events.size(), rate * seconds);
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        long start = System.nanoTime();
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            for (int i = 0; i < n; i++) {
+                long due = start + (long) (i * 1e9 / rate);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                CallEvent e = events.get(i);
+                sentAt.put(e.id(), System.currentTimeMillis());
+                producer.send(new ProducerRecord<>(Topics.CALLS, e.canister(), Json.encode(e)));
+            }
+        }
+        double took = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "  %,d events published in %.1f s (%,.0f events/s)%n", n, took, n / took);
+        while (processed(service) < n) {
+            Thread.sleep(200);
+        }
+        Thread.sleep(3_000); // the last alerts reach PostgreSQL
+        Map<String, List<Long>> byClass = new TreeMap<>();
+        List<Long> all = new ArrayList<>();
+        String url = "jdbc:postgresql://localhost:" + SharedServices.postgres().port() + "/service_bench";
+        try (Connection c = DriverManager.getConnection(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT alert_class, evidence::text, (extract(epoch from stored_at) * 1000)::bigint"
+                        + " FROM alerts")) {
+            while (r.next()) {
+                JsonNode evidence = Json.mapper().readTree(r.getString(2));
+                long last = -1;
+                for (JsonNode id : evidence.path("eventIds")) {
+                    last = Math.max(last, sentAt.getOrDefault(id.asText(), -1L));
+                }
+                if (last < 0) {
+                    continue;
+                }
+                long ms = r.getLong(3) - last;
+                byClass.computeIfAbsent(r.getString(1), k -> new ArrayList<>()).add(ms);
+                if (!r.getString(1).equals("STALLED_CALL")) {
+                    all.add(ms);
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "  latency from publication of the last evidence event to the stored alert, %,d alerts "
+                + "(STALLED_CALL apart): %s%n", all.size(), summary(all));
+        byClass.forEach((cls, v) -> System.out.printf(Locale.ROOT, "    %-26s %,6d alerts  %s%n", cls, v.size(), summary(v)));
+    }
+
+    private static String summary(List<Long> v) {
+        if (v.isEmpty()) {
+            return "-";
+        }
+        List<Long> s = new ArrayList<>(v);
+        Collections.sort(s);
+        return String.format(Locale.ROOT, "p50 %d ms, p99 %d ms, max %d ms", s.get(s.size() / 2),
+                s.get(Math.min(s.size() - 1, (int) Math.ceil(s.size() * 0.99) - 1)), s.get(s.size() - 1));
+    }
+}
