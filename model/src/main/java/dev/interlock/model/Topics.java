@@ -14,6 +14,16 @@ public final class Topics {
     public static final String QUARANTINE = "interlock.quarantine";
     /** Ingest source cursors (compacted), written in the same transaction as the records they cover. */
     public static final String INGEST_CURSORS = "interlock.ingest-cursors";
+    /**
+     * Detector repartition: notifies' expected transfers (from the calls partitions) and ledger blocks, re-keyed by
+     * recipient account so that both meet on one partition (LEDGER_RECONCILIATION).
+     */
+    public static final String DETECTOR_RECONCILE_REPARTITION = "interlock.detector-repartition-reconcile";
+    /**
+     * Detector repartition: the call-graph events of every canister (calls, answers, linked contexts), all on partition
+     * 0 so that one task sees the calls between canisters (CALL_CYCLE).
+     */
+    public static final String DETECTOR_CALL_GRAPH_REPARTITION = "interlock.detector-repartition-call-graph";
 
     /** Header names on quarantined records. */
     /** Header carrying {@link IngestRecord#dedupKey()}: ledger blocks are keyed by ledger for order, deduplicated by this. */
@@ -32,7 +42,11 @@ public final class Topics {
             new Spec(CANISTER_LOGS, false, "canister log lines that are not trace events, keyed by canister"),
             new Spec(ALERTS, false, "alerts, keyed by canister"),
             new Spec(QUARANTINE, false, "unusable input with its reason in headers"),
-            new Spec(INGEST_CURSORS, true, "last committed cursor per ingest source"));
+            new Spec(INGEST_CURSORS, true, "last committed cursor per ingest source"),
+            new Spec(DETECTOR_RECONCILE_REPARTITION, false,
+                    "detector repartition: expected transfers and ledger blocks, keyed by recipient account"),
+            new Spec(DETECTOR_CALL_GRAPH_REPARTITION, false,
+                    "detector repartition: call-graph events of all canisters, on partition 0"));
 
     private Topics() {
     }

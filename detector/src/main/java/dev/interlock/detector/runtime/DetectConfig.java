@@ -6,7 +6,7 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** {@code interlock.detect.*}: the detect role (Kafka Streams over the calls topic). */
+/** {@code interlock.detect.*}: the detect role (Kafka Streams over the calls and ledger-blocks topics). */
 @ConfigMapping(prefix = "interlock.detect")
 public interface DetectConfig {
     /** Kafka Streams application id: the consumer group and the prefix of its internal topics. */
@@ -56,7 +56,37 @@ public interface DetectConfig {
     @WithDefault("10000")
     int canisterRateLimit();
 
+    /**
+     * Largest stored state of one canister (bytes): the limit of the detector's producer and of its changelog
+     * topics. A canister with more open and recent contexts than fit stops its partition; see README, "Measured here".
+     */
+    @WithDefault("16777216")
+    int maxStateBytes();
+
     /** Exactly-once commit interval: the upper bound it adds to alert latency. */
     @WithDefault("100ms")
     Duration commitInterval();
+
+    /**
+     * LEDGER_RECONCILIATION: how long (event time) a {@code notify}'s expected transfer may take to appear in a ledger
+     * block before the notify is flagged. It is counted on the recipient account's clock, extrapolated by wall-clock
+     * time while the account is silent, so it must also exceed the lag between canister-log and ledger ingestion.
+     */
+    @WithDefault("5m")
+    Duration reconcileWindow();
+
+    /**
+     * CALL_CYCLE: how long (event time) a call that may close a cycle waits for the other canisters' events before
+     * it is checked, so that a canister whose log is polled later still completes the cycle. The lag between two
+     * canisters' streams beyond this can hide a cycle; it is also the latency CALL_CYCLE adds.
+     */
+    @WithDefault("10s")
+    Duration cycleDelay();
+
+    /**
+     * CALL_CYCLE: how long (event time) an unanswered call or a called context never seen to end stays in the call
+     * graph; bounds its state when callbacks or context ends are never seen. Must exceed twice the cycle delay.
+     */
+    @WithDefault("1h")
+    Duration callGraphRetention();
 }

@@ -63,14 +63,21 @@ public class DetectRole implements ServiceRole {
                 (int) Math.max(1000, config.sessionTimeout().toMillis() / 3));
         // -1: internal topics take the broker's default replication factor.
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        // A busy canister's correlation state is one store value: allow it past Kafka's 1 MB default, in the
+        // producer and on the changelog topics the application creates.
+        props.put(StreamsConfig.producerPrefix("max.request.size"), config.maxStateBytes());
+        props.put(StreamsConfig.topicPrefix("max.message.bytes"), String.valueOf(config.maxStateBytes()));
 
         MicrometerDetectorMetrics metrics = new MicrometerDetectorMetrics(registry);
         Counter threadFailures = Counter.builder("interlock.detect.thread.failures")
                 .description("Stream threads replaced after an unexpected error").register(registry);
         DetectorSettings settings = new DetectorSettings(config.horizon(), config.stallAfter(), config.rateWindow(),
                 config.rateLimit(), config.anonymousRateLimit(), config.canisterRateLimit());
+        DetectorTopology.Options options = DetectorTopology.Options.DEFAULT.withTick(config.tickInterval())
+                .withReconcileWindow(config.reconcileWindow()).withCycleDelay(config.cycleDelay())
+                .withCallGraphRetention(config.callGraphRetention());
         streams = new KafkaStreams(DetectorTopology.build(() -> DetectorEngine.withDefaults(settings), metrics,
-                config.tickInterval()), props);
+                options), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("A detector stream thread failed; replacing it", e);
             threadFailures.increment();

@@ -1,5 +1,8 @@
 package dev.interlock.detector.runtime;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import dev.interlock.detector.streams.DetectorMetrics;
 import dev.interlock.model.AlertClass;
 import io.micrometer.core.instrument.Counter;
@@ -9,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 final class MicrometerDetectorMetrics implements DetectorMetrics {
     private final MeterRegistry registry;
     private final Counter events;
+    private final Map<String, Counter> routed = new ConcurrentHashMap<>();
 
     MicrometerDetectorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -28,8 +32,16 @@ final class MicrometerDetectorMetrics implements DetectorMetrics {
     }
 
     @Override
+    public void routed(String stage) {
+        routed.computeIfAbsent(stage, s -> Counter.builder("interlock.detect.routed")
+                .description("Records re-keyed to a cross-canister stage's repartition topic, by stage")
+                .tag("stage", s).register(registry)).increment();
+    }
+
+    @Override
     public void quarantined(String reasonCategory) {
-        Counter.builder("interlock.detect.quarantined").description("Unusable call events sent to quarantine")
+        Counter.builder("interlock.detect.quarantined")
+                .description("Unusable records (call events, blocks, repartitioned records) sent to quarantine")
                 .tag("reason", reasonCategory).register(registry).increment();
     }
 }

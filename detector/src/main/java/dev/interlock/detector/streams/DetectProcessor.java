@@ -1,6 +1,5 @@
 package dev.interlock.detector.streams;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,16 +23,18 @@ import dev.interlock.model.Topics;
 /**
  * Runs the detector engine on each call event of a canister (records arrive keyed by
  * canister, so one task owns a canister's whole state). A record that cannot be used goes to
- * the quarantine topic with its reason; it never stops the partition.
+ * the quarantine topic with its reason; it never stops the partition. Every usable event is
+ * handed on, decoded, to {@link CrossRouteProcessor}, which routes what the cross-canister
+ * detectors need to their repartition topics.
  */
-final class DetectProcessor implements Processor<String, byte[], String, byte[]> {
+final class DetectProcessor implements Processor<String, byte[], String, Object> {
     /** Wall-clock silence after which a canister's last message is taken as ended. */
     static final long QUIET_NANOS = 5_000_000_000L;
 
     private final DetectorEngine engine;
     private final DetectorMetrics metrics;
     private final Duration tick;
-    private ProcessorContext<String, byte[]> context;
+    private ProcessorContext<String, Object> context;
     private KeyValueStore<String, CanisterState> store;
 
     DetectProcessor(DetectorEngine engine, DetectorMetrics metrics, Duration tick) {
@@ -43,7 +44,7 @@ final class DetectProcessor implements Processor<String, byte[], String, byte[]>
     }
 
     @Override
-    public void init(ProcessorContext<String, byte[]> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.store = context.getStateStore(DetectorTopology.STORE_CANISTER_STATE);
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::tickAll);
@@ -110,15 +111,12 @@ final class DetectProcessor implements Processor<String, byte[], String, byte[]>
             context.forward(new Record<>(alert.canister(), Json.encode(alert), record.timestamp()),
                     DetectorTopology.SINK_ALERTS);
         }
+        context.forward(record.withValue(new DecodedEvent(event, record.value())),
+                DetectorTopology.PROCESSOR_CROSS_ROUTE);
     }
 
     private void quarantine(Record<String, byte[]> record, String reason) {
-        metrics.quarantined(reason.contains("JSON") ? "malformed-json" : "invalid-event");
-        String source = context.recordMetadata()
-                .map(m -> m.topic() + "/" + m.partition() + "@" + m.offset()).orElse(Topics.CALLS);
-        Record<String, byte[]> q = record.withValue(record.value() == null ? new byte[0] : record.value());
-        q.headers().add(Topics.HEADER_QUARANTINE_REASON, reason.getBytes(StandardCharsets.UTF_8));
-        q.headers().add(Topics.HEADER_QUARANTINE_SOURCE, source.getBytes(StandardCharsets.UTF_8));
-        context.forward(q, DetectorTopology.SINK_QUARANTINE);
+        metrics.quarantined(Quarantine.category(reason));
+        context.forward(Quarantine.of(record, reason, context, Topics.CALLS), DetectorTopology.SINK_QUARANTINE);
     }
 }

@@ -15,4 +15,8 @@ public interface DetectorMetrics {
 
     default void quarantined(String reasonCategory) {
     }
+
+    /** A record re-keyed to a cross-canister stage's repartition topic ({@code reconcile}, {@code call-graph}). */
+    default void routed(String stage) {
+    }
 }

@@ -1,26 +1,54 @@
 package dev.interlock.detector.streams;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.Stores;
 
 import dev.interlock.detector.core.DetectorEngine;
+import dev.interlock.detector.graph.CallGraph;
+import dev.interlock.detector.graph.GraphEntry;
+import dev.interlock.detector.ledger.LedgerEntry;
 import dev.interlock.model.Topics;
 
 /**
  * The detector's Kafka Streams topology, built in one place so that the service and the
- * TopologyTestDriver tests run the very same wiring:
+ * TopologyTestDriver tests run the very same wiring (docs/detector-topology.md explains it):
  *
  * <pre>
- *   interlock.calls ──► detect (state store: canister-state) ──► interlock.alerts
- *                       ▲ wall-clock timer (tick)             └─► interlock.quarantine
+ *  sub-topology 0: per canister                                     key: canister
+ *   interlock.calls ──► detect [canister-state] ──────────────────► interlock.alerts
+ *                         │  ▲ timer: stalled calls, quiet canisters └──► interlock.quarantine
+ *                         │ valid events (in memory)
+ *                         ▼
+ *                       cross-route [linked-contexts, notify-state]
+ *                         ├─ calls, answers, linked contexts ──► interlock.detector-repartition-call-graph
+ *                         │    (key canister, partition 0 always)
+ *                         └─ EXPECT / RESOLVED / EVIDENCE ─────► interlock.detector-repartition-reconcile
+ *                              (key: recipient account)
+ *  sub-topology 1: per ledger                                       key: ledger
+ *   interlock.ledger-blocks ──► block-route ── BLOCK (key: recipient) ──► interlock.detector-repartition-reconcile
+ *                                          └──► interlock.quarantine
+ *  sub-topology 2: per recipient account                            key: account
+ *   interlock.detector-repartition-reconcile ──► reconcile [reconcile-state] ──► interlock.alerts
+ *                                                ▲ timer: windows expire         (LEDGER_RECONCILIATION)
+ *  sub-topology 3: one partition for all canisters                  key: canister, partition 0
+ *   interlock.detector-repartition-call-graph ──► call-graph [call-graph-state] ──► interlock.alerts
+ *                                                 ▲ timer: delayed cycle checks     (CALL_CYCLE)
  * </pre>
  *
- * The timer lets time-based detectors (stalled calls) fire when no new input arrives: each
- * canister's event time is extrapolated by the wall-clock time elapsed since its last event.
+ * The timers let time-based decisions happen when no new input arrives: event time is
+ * extrapolated by the wall-clock time elapsed since the last event (per canister for detect, per
+ * account for reconcile, for the whole graph for call-graph). Each sub-topology has sinks of its
+ * own (a shared sink node would merge sub-topologies). The call-graph stage reads partition 0
+ * only: its throughput is the scaling limit of CALL_CYCLE, acceptable because it carries only the
+ * calls, their answers and correlated contexts; everything else scales by partition.
  */
 public final class DetectorTopology {
     public static final String SOURCE_CALLS = "calls";
@@ -29,26 +57,158 @@ public final class DetectorTopology {
     public static final String SINK_QUARANTINE = "quarantine";
     public static final String STORE_CANISTER_STATE = "canister-state";
 
-    private DetectorTopology() {
-    }
+    public static final String PROCESSOR_CROSS_ROUTE = "cross-route";
+    public static final String STORE_LINKED_CONTEXTS = "linked-contexts";
+    public static final String STORE_NOTIFY_STATE = "notify-state";
+    public static final String SINK_CALLS_TO_CALL_GRAPH = "calls-to-call-graph";
+    public static final String SINK_CALLS_TO_RECONCILE = "calls-to-reconcile";
+
+    public static final String SOURCE_LEDGER_BLOCKS = "ledger-blocks";
+    public static final String PROCESSOR_BLOCK_ROUTE = "block-route";
+    public static final String SINK_BLOCKS_TO_RECONCILE = "blocks-to-reconcile";
+    public static final String SINK_BLOCKS_QUARANTINE = "blocks-quarantine";
+
+    public static final String SOURCE_RECONCILE = "reconcile-repartition";
+    public static final String PROCESSOR_RECONCILE = "reconcile";
+    public static final String STORE_RECONCILE_STATE = "reconcile-state";
+    public static final String SINK_RECONCILE_ALERTS = "reconcile-alerts";
+    public static final String SINK_RECONCILE_QUARANTINE = "reconcile-quarantine";
+
+    public static final String SOURCE_CALL_GRAPH = "call-graph-repartition";
+    public static final String PROCESSOR_CALL_GRAPH = "call-graph";
+    public static final String STORE_CALL_GRAPH = "call-graph-state";
+    public static final String SINK_CALL_GRAPH_ALERTS = "call-graph-alerts";
+    public static final String SINK_CALL_GRAPH_QUARANTINE = "call-graph-quarantine";
+
+    /** The partition of the call-graph repartition topic that carries every call-graph event. */
+    public static final int CALL_GRAPH_PARTITION = 0;
 
     /** Default interval of the timer that lets time-based detectors fire without new input. */
     public static final Duration DEFAULT_TICK = Duration.ofSeconds(10);
 
+    private DetectorTopology() {
+    }
+
+    /** The topics the topology reads and writes (tests give each run topics of its own). */
+    public record TopicNames(String calls, String ledgerBlocks, String alerts, String quarantine,
+            String reconcileRepartition, String callGraphRepartition) {
+        public static final TopicNames DEFAULT = new TopicNames(Topics.CALLS, Topics.LEDGER_BLOCKS, Topics.ALERTS,
+                Topics.QUARANTINE, Topics.DETECTOR_RECONCILE_REPARTITION, Topics.DETECTOR_CALL_GRAPH_REPARTITION);
+
+        /** Every name with {@code prefix} in front. */
+        public TopicNames withPrefix(String prefix) {
+            return new TopicNames(prefix + calls, prefix + ledgerBlocks, prefix + alerts, prefix + quarantine,
+                    prefix + reconcileRepartition, prefix + callGraphRepartition);
+        }
+
+        public List<String> all() {
+            return List.of(calls, ledgerBlocks, alerts, quarantine, reconcileRepartition, callGraphRepartition);
+        }
+    }
+
+    /**
+     * @param tick               interval of the wall-clock timers
+     * @param reconcileWindow    how long (event time) a notify's expected transfer may take to show up
+     * @param cycleDelay         how long (event time) a possible call cycle waits for other canisters' events
+     * @param callGraphRetention how long an unanswered call or open linked context stays in the call graph
+     * @param topics             topic names
+     */
+    public record Options(Duration tick, Duration reconcileWindow, Duration cycleDelay, Duration callGraphRetention,
+            TopicNames topics) {
+        public static final Options DEFAULT = new Options(DEFAULT_TICK, Duration.ofMinutes(5), Duration.ofSeconds(10),
+                Duration.ofNanos(CallGraph.DEFAULT_RETENTION_NANOS), TopicNames.DEFAULT);
+
+        public Options withTick(Duration t) {
+            return new Options(t, reconcileWindow, cycleDelay, callGraphRetention, topics);
+        }
+
+        public Options withReconcileWindow(Duration w) {
+            return new Options(tick, w, cycleDelay, callGraphRetention, topics);
+        }
+
+        public Options withCycleDelay(Duration d) {
+            return new Options(tick, reconcileWindow, d, callGraphRetention, topics);
+        }
+
+        public Options withCallGraphRetention(Duration r) {
+            return new Options(tick, reconcileWindow, cycleDelay, r, topics);
+        }
+
+        public Options withTopics(TopicNames t) {
+            return new Options(tick, reconcileWindow, cycleDelay, callGraphRetention, t);
+        }
+    }
+
     public static Topology build(Supplier<DetectorEngine> engine, DetectorMetrics metrics) {
-        return build(engine, metrics, DEFAULT_TICK);
+        return build(engine, metrics, Options.DEFAULT);
     }
 
     public static Topology build(Supplier<DetectorEngine> engine, DetectorMetrics metrics, Duration tick) {
+        return build(engine, metrics, Options.DEFAULT.withTick(tick));
+    }
+
+    public static Topology build(Supplier<DetectorEngine> engine, DetectorMetrics metrics, Options options) {
+        TopicNames topics = options.topics();
+        long window = options.reconcileWindow().toNanos();
+        long delay = options.cycleDelay().toNanos();
+        long retention = options.callGraphRetention().toNanos();
+        Duration tick = options.tick();
+        // Checked here so that a bad configuration fails the start, not a stream thread.
+        if (window <= 0 || delay < 0 || retention <= 2 * delay || tick.isNegative() || tick.isZero()) {
+            throw new IllegalArgumentException("detector options need a positive reconcile window and tick, a "
+                    + "non-negative cycle delay and a call-graph retention above twice the delay: " + options);
+        }
+        var strings = Serdes.String();
+        var bytes = Serdes.ByteArray();
         Topology t = new Topology();
-        t.addSource(SOURCE_CALLS, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), Topics.CALLS);
+
+        // 0: per canister.
+        t.addSource(SOURCE_CALLS, strings.deserializer(), bytes.deserializer(), topics.calls());
         t.addProcessor(PROCESSOR_DETECT, () -> new DetectProcessor(engine.get(), metrics, tick), SOURCE_CALLS);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_CANISTER_STATE),
-                Serdes.String(), new CanisterStateSerde()), PROCESSOR_DETECT);
-        t.addSink(SINK_ALERTS, Topics.ALERTS, Serdes.String().serializer(), Serdes.ByteArray().serializer(),
-                PROCESSOR_DETECT);
-        t.addSink(SINK_QUARANTINE, Topics.QUARANTINE, Serdes.String().serializer(), Serdes.ByteArray().serializer(),
-                PROCESSOR_DETECT);
+                strings, new CanisterStateSerde()), PROCESSOR_DETECT);
+        t.addSink(SINK_ALERTS, topics.alerts(), strings.serializer(), bytes.serializer(), PROCESSOR_DETECT);
+        t.addSink(SINK_QUARANTINE, topics.quarantine(), strings.serializer(), bytes.serializer(), PROCESSOR_DETECT);
+        t.addProcessor(PROCESSOR_CROSS_ROUTE,
+                () -> new CrossRouteProcessor(window, retention, tick.multipliedBy(6), metrics), PROCESSOR_DETECT);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_LINKED_CONTEXTS),
+                strings, Serdes.Long()), PROCESSOR_CROSS_ROUTE);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_NOTIFY_STATE),
+                strings, new JsonSerde<>(LedgerEntry.class)), PROCESSOR_CROSS_ROUTE);
+        StreamPartitioner<String, byte[]> onePartition = (topic, key, value, partitions) ->
+                Optional.of(Set.of(CALL_GRAPH_PARTITION));
+        t.addSink(SINK_CALLS_TO_CALL_GRAPH, topics.callGraphRepartition(), strings.serializer(), bytes.serializer(),
+                onePartition, PROCESSOR_CROSS_ROUTE);
+        t.addSink(SINK_CALLS_TO_RECONCILE, topics.reconcileRepartition(), strings.serializer(), bytes.serializer(),
+                PROCESSOR_CROSS_ROUTE);
+
+        // 1: per ledger.
+        t.addSource(SOURCE_LEDGER_BLOCKS, strings.deserializer(), bytes.deserializer(), topics.ledgerBlocks());
+        t.addProcessor(PROCESSOR_BLOCK_ROUTE, () -> new BlockRouteProcessor(metrics), SOURCE_LEDGER_BLOCKS);
+        t.addSink(SINK_BLOCKS_TO_RECONCILE, topics.reconcileRepartition(), strings.serializer(), bytes.serializer(),
+                PROCESSOR_BLOCK_ROUTE);
+        t.addSink(SINK_BLOCKS_QUARANTINE, topics.quarantine(), strings.serializer(), bytes.serializer(),
+                PROCESSOR_BLOCK_ROUTE);
+
+        // 2: per recipient account.
+        t.addSource(SOURCE_RECONCILE, strings.deserializer(), bytes.deserializer(), topics.reconcileRepartition());
+        t.addProcessor(PROCESSOR_RECONCILE, () -> new ReconcileProcessor(window, tick, metrics), SOURCE_RECONCILE);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_RECONCILE_STATE),
+                strings, new JsonSerde<>(LedgerEntry.class)), PROCESSOR_RECONCILE);
+        t.addSink(SINK_RECONCILE_ALERTS, topics.alerts(), strings.serializer(), bytes.serializer(), PROCESSOR_RECONCILE);
+        t.addSink(SINK_RECONCILE_QUARANTINE, topics.quarantine(), strings.serializer(), bytes.serializer(),
+                PROCESSOR_RECONCILE);
+
+        // 3: all canisters on one partition.
+        t.addSource(SOURCE_CALL_GRAPH, strings.deserializer(), bytes.deserializer(), topics.callGraphRepartition());
+        t.addProcessor(PROCESSOR_CALL_GRAPH, () -> new CallGraphProcessor(delay, retention, tick, metrics),
+                SOURCE_CALL_GRAPH);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_CALL_GRAPH),
+                strings, new JsonSerde<>(GraphEntry.class)), PROCESSOR_CALL_GRAPH);
+        t.addSink(SINK_CALL_GRAPH_ALERTS, topics.alerts(), strings.serializer(), bytes.serializer(),
+                PROCESSOR_CALL_GRAPH);
+        t.addSink(SINK_CALL_GRAPH_QUARANTINE, topics.quarantine(), strings.serializer(), bytes.serializer(),
+                PROCESSOR_CALL_GRAPH);
         return t;
     }
 }

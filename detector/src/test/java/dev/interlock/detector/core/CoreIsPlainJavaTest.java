@@ -10,15 +10,27 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
-/** The detector core runs in Kafka Streams, offline scans and JMH alike: no framework imports. */
+/**
+ * The detector core and the cross-canister detectors (graph, ledger) run in Kafka Streams, offline
+ * scans and JMH alike: no framework imports.
+ */
 class CoreIsPlainJavaTest {
     private static final List<String> FORBIDDEN = List.of("import org.apache.kafka", "import io.quarkus",
             "import jakarta.", "import org.hibernate", "import io.micrometer", "import io.smallrye");
 
     @Test
     void detectorCoreSourcesImportNoFrameworkTypes() throws IOException {
-        Path core = Path.of("src/main/java/dev/interlock/detector/core");
-        try (Stream<Path> files = Files.list(core)) {
+        assertPlainJava(Path.of("src/main/java/dev/interlock/detector/core"));
+    }
+
+    @Test
+    void crossCanisterDetectorSourcesImportNoFrameworkTypes() throws IOException {
+        assertPlainJava(Path.of("src/main/java/dev/interlock/detector/graph"));
+        assertPlainJava(Path.of("src/main/java/dev/interlock/detector/ledger"));
+    }
+
+    private static void assertPlainJava(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
             List<Path> sources = files.filter(p -> p.toString().endsWith(".java")).toList();
             assertThat(sources).isNotEmpty();
             for (Path source : sources) {

@@ -66,4 +66,45 @@ class ReconcilerTest {
 
         assertThat(reconciler.tick(1_000 + 6 * MINUTE)).isEmpty();
     }
+
+    @Test
+    void aBlockSeenBeforeTheNotifySettlesIt() {
+        reconciler.block(mint(500, "ab"));
+        notifyMint("c1", "k1", 500, "ab");
+
+        assertThat(reconciler.undecided()).isZero();
+        assertThat(reconciler.tick(1_000 + 6 * MINUTE)).isEmpty();
+    }
+
+    @Test
+    void aNotifyWithoutMemoIsSettledByABlockOfItsAmountWhateverTheMemo() {
+        reconciler.accept(CallEvent.other("e-w", "bridge", 0, 1, CallEventKind.STATE_WRITE, "c1", null, "k", "0"));
+        reconciler.accept(new CallEvent("e-k1", "bridge", 1, 1_000, CallEventKind.CALL, "c1", null, null, "k1",
+                "minter", "mint", new Transfer("user", BigInteger.valueOf(500), null, null), null, false, null, "n"));
+        reconciler.block(mint(500, "ff"));
+
+        assertThat(reconciler.tick(1_000 + 6 * MINUTE)).isEmpty();
+    }
+
+    @Test
+    void aCanisterWithoutEvidenceIsNotFlaggedUntilItPrintsSome() {
+        reconciler.accept(new CallEvent("e-k1", "quiet", 0, 1_000, CallEventKind.CALL, "c1", null, null, "k1",
+                "minter", "mint", new Transfer("user", BigInteger.valueOf(500), null, null), null, false, null, "n"));
+        reconciler.accept(new CallEvent("e-k2", "late", 0, 1_000, CallEventKind.CALL, "c1", null, null, "k2",
+                "minter", "mint", new Transfer("user", BigInteger.valueOf(600), null, null), null, false, null, "n"));
+        reconciler.accept(CallEvent.other("e-g", "late", 1, 2_000, CallEventKind.GUARD_ACQUIRE, "c2", null, "lock",
+                "true"));
+
+        assertThat(reconciler.tick(1_000 + 6 * MINUTE)).extracting(a -> a.canister()).containsExactly("late");
+    }
+
+    @Test
+    void aRolledBackNotifyWasNeverSent() {
+        reconciler.accept(CallEvent.other("e-w", "bridge", 0, 1, CallEventKind.STATE_WRITE, "c1", null, "k", "0"));
+        reconciler.accept(new CallEvent("e-k1", "bridge", 1, 1_000, CallEventKind.CALL, "c1", null, null, "k1",
+                "minter", "mint", new Transfer("user", BigInteger.valueOf(500), "ab", null), null, true, null, "n"));
+
+        assertThat(reconciler.undecided()).isZero();
+        assertThat(reconciler.tick(1_000 + 6 * MINUTE)).isEmpty();
+    }
 }
