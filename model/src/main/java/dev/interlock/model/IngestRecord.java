@@ -1,7 +1,7 @@
 package dev.interlock.model;
 
 /** Anything ingest publishes: it knows its topic and its partitioning key. */
-public sealed interface IngestRecord permits CallEvent, LedgerBlock, Alert, LogLine {
+public sealed interface IngestRecord permits CallEvent, LedgerBlock, Alert, LogLine, IngressEvent {
     String topic();
 
     String key();

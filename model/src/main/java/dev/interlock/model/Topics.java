@@ -8,6 +8,8 @@ public final class Topics {
     public static final String LEDGER_BLOCKS = "interlock.ledger-blocks";
     /** Canister log records that are not trace events (ordinary lines, unattributable traps), keyed by canister. */
     public static final String CANISTER_LOGS = "interlock.canister-logs";
+    /** Ingress requests from API boundary-node access logs ({@link IngressEvent}), keyed by canister. */
+    public static final String INGRESS = "interlock.ingress";
     /** Alerts from the detector, keyed by canister. */
     public static final String ALERTS = "interlock.alerts";
     /** Records that could not be used, with the reason in headers; never silently dropped. */
@@ -40,6 +42,7 @@ public final class Topics {
             new Spec(CALLS, false, "call-trace events, keyed by canister"),
             new Spec(LEDGER_BLOCKS, false, "ledger blocks, keyed by ledger"),
             new Spec(CANISTER_LOGS, false, "canister log lines that are not trace events, keyed by canister"),
+            new Spec(INGRESS, false, "ingress requests from boundary-node access logs, keyed by canister"),
             new Spec(ALERTS, false, "alerts, keyed by canister"),
             new Spec(QUARANTINE, false, "unusable input with its reason in headers"),
             new Spec(INGEST_CURSORS, true, "last committed cursor per ingest source"),

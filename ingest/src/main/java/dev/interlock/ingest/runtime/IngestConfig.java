@@ -54,6 +54,69 @@ public interface IngestConfig {
         int maxReplyBytes();
     }
 
+    /**
+     * Canisters whose ingress access logs to stream from API boundary nodes, each under a name of your choice:
+     * {@code interlock.ingest.boundary-nodes.<name>.*} (docs/boundary-node-logs.md).
+     */
+    Map<String, BoundaryNodes> boundaryNodes();
+
+    interface BoundaryNodes {
+        /** The canister's principal id; its log stream is {@code <node>/logs/canister/<canister>}. */
+        String canister();
+
+        /**
+         * The API boundary nodes to stream from, comma-separated base URLs ({@code wss://<domain>}; a bare domain means
+         * {@code wss://<domain>}). Each node streams only the requests it handled: list all of them.
+         */
+        Optional<List<String>> nodes();
+
+        /** First wait before reconnecting to a node whose stream failed or closed. */
+        @WithDefault("1s")
+        Duration reconnectInitial();
+
+        /** Longest wait between reconnects (exponential backoff with jitter in between). */
+        @WithDefault("60s")
+        Duration reconnectMax();
+
+        /** Time allowed for a node's WebSocket handshake. */
+        @WithDefault("10s")
+        Duration connectTimeout();
+
+        /** A ping is sent this often; a node silent for three intervals is dropped and reconnected (0: no pings). */
+        @WithDefault("10s")
+        Duration pingInterval();
+
+        /**
+         * Log lines held between the sockets and the next poll; when full, further lines are dropped and counted
+         * ({@code interlock.ingest.boundary.dropped}), never blocking the streams.
+         */
+        @WithDefault("20000")
+        int bufferLines();
+
+        /** Longest log line (WebSocket message) accepted, in bytes; a longer one is quarantined. */
+        @WithDefault("65536")
+        int maxLineBytes();
+
+        /**
+         * How long lines are held so that lines of all nodes go out in timestamp order; a line that arrives later,
+         * behind a published one, is quarantined as out of order (0: publish on arrival).
+         */
+        @WithDefault("2s")
+        Duration reorderWindow();
+
+        /** How far a line's timestamp may be ahead of this server's clock; beyond it, the line is quarantined. */
+        @WithDefault("5m")
+        Duration maxClockSkew();
+
+        /** Pause between polls of the buffer. */
+        @WithDefault("500ms")
+        Duration pollInterval();
+
+        /** Most events published in one transaction. */
+        @WithDefault("5000")
+        int maxBatch();
+    }
+
     /** HTTP push of canister log records, {@code POST /api/ingest/calls} (docs/call-ingestion.md). */
     Push push();
 
