@@ -67,7 +67,8 @@ public final class ServiceBench {
                 case "--phase" -> phase = args[i + 1];
                 case "--rate" -> rate = Double.parseDouble(args[i + 1]);
                 case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; known: --phase, --rate, --seconds");
+                case "--max-seconds" -> maxSeconds = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; known: --phase, --rate, --seconds, --max-seconds");
             }
         }
         Path jar = Path.of(System.getProperty("interlock.app.jar", "app/target/quarkus-app/quarkus-run.jar"));
@@ -111,19 +112,36 @@ public final class ServiceBench {
             }
         }
         double sent = (System.nanoTime() - start) / 1e9;
-        long processed;
-        long lastReport = System.nanoTime();
-        while ((processed = processed(service)) < events.size()) {
-            Thread.sleep(200);
-            if (System.nanoTime() - lastReport > 5_000_000_000L) {
-                lastReport = System.nanoTime();
-                System.out.printf(Locale.ROOT, "  %,d of %,d processed%n", processed, events.size());
-            }
-        }
+        long processed = awaitProcessed(service, events.size(), start);
         double seconds = (System.nanoTime() - start) / 1e9;
+        if (processed < events.size()) {
+            System.out.printf(Locale.ROOT, "  the detector did not keep up: %,d of %,d processed in %.0f s: %,.0f events/s%n", processed,
+                    events.size(), seconds, processed / seconds);
+            return;
+        }
         System.out.printf(Locale.ROOT, "  published in %.1f s; all %,d processed by the detector in %.1f s: %,.0f events/s sustained%n",
                 sent, events.size(), seconds, events.size() / seconds);
     }
+
+    /** Waits until {@code n} events are processed or the time limit passes; returns how many were. */
+    private static long awaitProcessed(ServiceProcess service, long n, long startNanos) throws InterruptedException {
+        long processed;
+        long lastReport = System.nanoTime();
+        while ((processed = processed(service)) < n) {
+            if (System.nanoTime() - startNanos > maxSeconds * 1_000_000_000L) {
+                return processed;
+            }
+            Thread.sleep(200);
+            if (System.nanoTime() - lastReport > 10_000_000_000L) {
+                lastReport = System.nanoTime();
+                System.out.printf(Locale.ROOT, "  %,d of %,d processed (%,.0f events/s so far)%n", processed, n,
+                        processed / ((System.nanoTime() - startNanos) / 1e9));
+            }
+        }
+        return processed;
+    }
+
+    private static int maxSeconds = 300;
 
     private static long processed(ServiceProcess service) {
         String metrics = ServiceProcess.Http.get(service.baseUrl() + "/q/metrics");
@@ -149,8 +167,10 @@ public final class ServiceBench {
         }
         double took = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT, "  %,d events published in %.1f s (%,.0f events/s)%n", n, took, n / took);
-        while (processed(service) < n) {
-            Thread.sleep(200);
+        long processed = awaitProcessed(service, n, start);
+        if (processed < n) {
+            System.out.printf(Locale.ROOT, "  the detector did not keep up with %,.0f events/s: %,d of %,d processed after %d s%n", rate,
+                    processed, n, maxSeconds);
         }
         Thread.sleep(3_000); // the last alerts reach PostgreSQL
         Map<String, List<Long>> byClass = new TreeMap<>();
