@@ -58,6 +58,19 @@ public final class CanisterLogClient {
         }
     }
 
+    /**
+     * When {@code canister} was last installed, read anonymously with {@code read_state} of
+     * {@code /canister/<id>/last_install_timestamp} (interface specification 0.66.0); empty where the replica
+     * does not serve the path. The certificate's signature is not verified.
+     */
+    public java.util.Optional<java.math.BigInteger> lastInstallTimestamp(Principal canister) {
+        byte[] cert = client.readState(canister, List.of(List.of("canister".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                canister.bytes(), "last_install_timestamp".getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+        dev.interlock.ic.cert.Certificate c = dev.interlock.ic.cert.Certificate.fromCbor(cert);
+        c.checkDelegationCovers(canister);
+        return c.lastInstallTimestamp(canister);
+    }
+
     /** 0 args record, 1 opt filter, 2 filter variant, 3 range. */
     private static List<CandidType> argTable() {
         return List.of(CandidType.Record.of(new CandidType.Field(CANISTER_ID, CandidType.PRINCIPAL),

@@ -72,6 +72,16 @@ public record Certificate(HashTree tree, byte[] signature, Optional<Delegation> 
     }
 
     /**
+     * When {@code canister}'s module was last installed ({@code /canister/<id>/last_install_timestamp},
+     * nanoseconds), or empty when the certificate does not hold it (a replica that predates the path).
+     */
+    public java.util.Optional<BigInteger> lastInstallTimestamp(Principal canister) {
+        HashTree.Lookup l = tree.lookup(List.of("canister".getBytes(StandardCharsets.US_ASCII), canister.bytes(),
+                "last_install_timestamp".getBytes(StandardCharsets.US_ASCII)));
+        return l instanceof HashTree.Found f ? java.util.Optional.of(Leb128.readUnsigned(f.value())) : java.util.Optional.empty();
+    }
+
+    /**
      * Checks that a delegated certificate may speak for {@code canister}: the delegation's certificate must
      * list a canister range holding it, at {@code /canister_ranges/<subnet>/<shard>} (current) or
      * {@code /subnet/<subnet>/canister_ranges} (older). A certificate without delegation comes from the root

@@ -55,6 +55,7 @@ public final class FakeReplica implements AutoCloseable {
     public static final int ICP_PAGE = 2000;
     private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
     private static final Pattern PATH = Pattern.compile("/api/v[23]/canister/([a-z0-9-]+)/query");
+    private static final Pattern READ_STATE = Pattern.compile("/api/v[23]/canister/([a-z0-9-]+)/read_state");
 
     /** What a request looked like, for fault rules. */
     public record Request(Principal canister, String method) {
@@ -195,6 +196,11 @@ public final class FakeReplica implements AutoCloseable {
     private void handleSafely(HttpExchange x) throws IOException {
         {
             long n = requests.incrementAndGet();
+            Matcher rs = READ_STATE.matcher(x.getRequestURI().getPath());
+            if ("POST".equals(x.getRequestMethod()) && rs.matches()) {
+                readState(x, Principal.fromText(rs.group(1)));
+                return;
+            }
             Matcher m = PATH.matcher(x.getRequestURI().getPath());
             if (!"POST".equals(x.getRequestMethod()) || !m.matches()) {
                 send(x, 404, "not found".getBytes());
@@ -282,6 +288,32 @@ public final class FakeReplica implements AutoCloseable {
     }
 
     private final Map<Principal, LogView> logs = new ConcurrentHashMap<>();
+    private final Map<Principal, Long> installedAt = new ConcurrentHashMap<>();
+
+    /**
+     * Records that {@code canister}'s module was (re)installed at {@code nanos}: {@code read_state} of
+     * {@code /canister/<id>/last_install_timestamp} answers it from then on (unset: the path is absent, as on
+     * replicas that predate it).
+     */
+    public void installed(Principal canister, long nanos) {
+        installedAt.put(canister, nanos);
+    }
+
+    /** Answers {@code read_state} with a certificate holding the canister's last install time, if known. */
+    private void readState(HttpExchange x, Principal canister) throws IOException {
+        CBOR.readTree(x.getRequestBody().readAllBytes());
+        HashTree own = installedAt.containsKey(canister)
+                ? new HashTree.Labeled(ascii("last_install_timestamp"), new HashTree.Leaf(Leb128.unsigned(installedAt.get(canister))))
+                : new HashTree.Empty();
+        HashTree tree = new HashTree.Fork(new HashTree.Labeled(ascii("canister"), new HashTree.Labeled(canister.bytes(), own)),
+                new HashTree.Labeled(ascii("time"), new HashTree.Leaf(Leb128.unsigned(timeNanos))));
+        ObjectNode cert = CBOR.createObjectNode();
+        cert.set("tree", tree.toNode());
+        cert.put("signature", new byte[48]);
+        ObjectNode reply = CBOR.createObjectNode();
+        reply.put("certificate", selfDescribed(cert));
+        send(x, 200, selfDescribed(reply));
+    }
 
     /** A canister's log as the management canister serves it, and who may read it (empty: public). */
     private record LogView(dev.interlock.sim.engine.CanisterLog log, java.util.Set<Principal> viewers) {

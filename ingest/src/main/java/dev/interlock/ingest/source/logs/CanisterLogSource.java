@@ -36,9 +36,11 @@ import dev.interlock.model.Severity;
  * before them) and published once the message ends.
  *
  * <p>The log is a ring buffer: when the first record a poll returns is past the next expected idx, records
- * were lost. If the poll returned less than half a buffer, the buffer cannot have overflowed: the log was
- * purged (a reinstall purges it while idx counts on), recorded as a {@link LogLine#KIND_REINSTALL} line with
- * the number of unread records it destroyed; otherwise a LOG_GAP alert names the lost range. Each poll's
+ * were lost. If the canister was installed after the last record read (its certified
+ * {@code last_install_timestamp}, by {@code read_state}), a reinstall purged the log (idx counts on): recorded
+ * as a {@link LogLine#KIND_REINSTALL} line with the number of unread records it destroyed; otherwise a
+ * LOG_GAP alert names the lost range. Where the replica does not serve the install time, a purge is assumed
+ * when the poll returned less than half a buffer (the buffer cannot have overflowed). Each poll's
  * bytes are compared with the buffer size, with a warning before records are lost.
  *
  * <p>The cursor is JSON: {@code {"idx": last committed idx, or -1}}.
@@ -59,6 +61,7 @@ public final class CanisterLogSource implements Source {
     private CallLogProcessor processor;
     private long committed = -1;
     private long lastSeen = -1;
+    private long lastSeenTime = -1;
     private volatile long lastPollBytes;
     private volatile long gaps;
     private volatile long reinstalls;
@@ -133,6 +136,7 @@ public final class CanisterLogSource implements Source {
             String content = new String(r.content(), StandardCharsets.UTF_8);
             processor.add(new CallLogRecord("fetch_canister_logs", 0, name, r.idx(), r.timestampNanos(), content, content));
             lastSeen = r.idx();
+            lastSeenTime = r.timestampNanos();
         }
         CallLogProcessor.Chunk chunk = processor.drain(false);
         out.addAll(chunk.records());
@@ -144,15 +148,22 @@ public final class CanisterLogSource implements Source {
         return new SourceBatch(out, chunk.quarantine(), expectedCursor);
     }
 
-    /** Records {@code from..to} vanished unread: a purge (reinstall) when the buffer cannot have overflowed, else a gap. */
+    /**
+     * Records {@code from..to} vanished unread. The canister's certified {@code last_install_timestamp} decides
+     * whether a reinstall purged them (installed after the last record read) or the ring buffer overflowed; where
+     * the replica does not serve it, a purge is assumed when the buffer cannot have overflowed (the poll returned
+     * less than half a buffer).
+     */
     private IngestRecord lost(long from, long to, long atNanos, long bytesReturned) {
         long count = to - from + 1;
         String name = canister.toString();
-        if (bytesReturned < bufferBytes / 2) {
+        java.util.Optional<Boolean> certified = reinstalledSinceLastRead();
+        boolean purged = certified.orElse(bytesReturned < bufferBytes / 2);
+        if (purged) {
             reinstalls++;
-            LOG.warnf("Canister %s: log records %d..%d vanished while the buffer was %d of %d bytes full: a reinstall purged them",
-                    name, from, to, bytesReturned, bufferBytes);
-            return LogLine.of(name, to + 1, atNanos, LogLine.KIND_REINSTALL, "log purged (reinstall suspected): " + count
+            String how = certified.isPresent() ? "reinstall certified by last_install_timestamp" : "reinstall suspected";
+            LOG.warnf("Canister %s: log records %d..%d vanished (%s)", name, from, to, how);
+            return LogLine.of(name, to + 1, atNanos, LogLine.KIND_REINSTALL, "log purged (" + how + "): " + count
                     + " unread records destroyed, idx " + from + ".." + to);
         }
         gaps++;
@@ -162,6 +173,16 @@ public final class CanisterLogSource implements Source {
         return new Alert(Alert.VERSION, AlertClass.LOG_GAP + "/" + name + "/" + from + "-" + to, AlertClass.LOG_GAP, Severity.WARNING,
                 name, List.of(), null, explanation, new Evidence(List.of(), List.of(), List.of(), List.of(), null,
                         List.of("log-idx", from + ".." + to), List.of()), clock.millis() * 1_000_000L);
+    }
+
+    /** True when the certified install time is after the last record read; empty when the replica cannot say. */
+    private java.util.Optional<Boolean> reinstalledSinceLastRead() {
+        try {
+            return client.lastInstallTimestamp(canister).map(t -> t.compareTo(java.math.BigInteger.valueOf(lastSeenTime)) > 0);
+        } catch (RuntimeException e) {
+            LOG.debugf("Canister %s: last_install_timestamp unavailable (%s); deciding by the buffer fill", canister, e.getMessage());
+            return java.util.Optional.empty();
+        }
     }
 
     private void warnIfFilling(long bytes) {

@@ -156,6 +156,33 @@ class CanisterLogSourceTest {
     }
 
     @Test
+    void theCertifiedInstallTimeTellsAReinstallFromAnOverflowWhateverTheBufferFill() throws Exception {
+        replica.serveLogs(CANISTER, log, Set.of());
+        CanisterLogSource source = source(Identity.ANONYMOUS);
+        print("before");
+        SourceBatch first = source.poll(null);
+        for (int i = 0; i < 200; i++) {
+            print("a long ordinary line number " + i + " that fills the four kibibyte ring buffer quickly");
+        }
+        // an overflow, and the canister was installed long before: a gap, even if little came back
+        replica.installed(CANISTER, time - 1_000_000_000_000L);
+        SourceBatch second = source.poll(first.cursor());
+        assertThat(second.records()).filteredOn(r -> r instanceof Alert).hasSize(1);
+
+        print("unread");
+        log.purge();
+        replica.installed(CANISTER, time += 1_000_000);
+        for (int i = 0; i < 200; i++) {
+            print("after the reinstall, line " + i + " fills the buffer again so the fill cannot tell");
+        }
+        SourceBatch third = source.poll(second.cursor());
+        assertThat(third.records()).noneMatch(r -> r instanceof Alert);
+        assertThat(third.records()).filteredOn(r -> r instanceof LogLine && ((LogLine) r).kind().equals(LogLine.KIND_REINSTALL))
+                .singleElement().satisfies(r -> assertThat(((LogLine) r).content()).startsWith(
+                        "log purged (reinstall certified by last_install_timestamp): "));
+    }
+
+    @Test
     void aLogReadableOnlyByViewersNamesThePrincipalToAddAndReadsWithThatIdentity() throws Exception {
         Identity viewer = new Ed25519Identity(new byte[32]);
         replica.serveLogs(CANISTER, log, Set.of(viewer.principal()));
