@@ -80,7 +80,13 @@ public final class ServiceBench {
         System.out.printf(Locale.ROOT, "ServiceBench %s: %,d events in the corpus, %d cores%n", phase, events.size(),
                 Runtime.getRuntime().availableProcessors());
         Path dir = Files.createTempDirectory("interlock-service-bench");
-        try (ServiceProcess service = ServiceProcess.builder(dir.resolve("service.log"))
+        ServiceProcess.Builder builder = ServiceProcess.builder(dir.resolve("service.log"));
+        if (System.getProperty("bench.jfr") != null) {
+            // a flight recording of the service, to see where its time goes: -Dbench.jfr=/tmp/service.jfr
+            builder.env("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + System.getProperty("bench.jfr")
+                    + ",settings=profile,dumponexit=true -XX:FlightRecorderOptions:stackdepth=256,repository=/tmp/jfrrepo,maxchunksize=4m");
+        }
+        try (ServiceProcess service = builder
                 .externalServices("service_bench")
                 .property("interlock.roles", "detect,dashboard")
                 .property("interlock.data-dir", dir.resolve("data").toString())

@@ -44,6 +44,16 @@ public final class CanisterState {
     /** Whether this canister prints optional evidence (state keys, guards, journal) at all. */
     public boolean sawOptionalEvidence;
 
+    /**
+     * Ids of contexts evicted since the owner last looked (transient, not stored): a store that keeps each context
+     * apart deletes them and clears this list.
+     */
+    public transient List<String> evicted = new ArrayList<>();
+
+    /** State-key writes added and dropped since the owner last looked (transient, not stored). */
+    public transient List<StateWrite> addedWrites = new ArrayList<>();
+    public transient List<StateWrite> droppedWrites = new ArrayList<>();
+
     /** caller|method → contexts; derived from {@link #contexts}, not stored (transient), rebuilt on demand. */
     private transient Map<String, List<ContextState>> byCallerMethod;
 

@@ -96,6 +96,7 @@ public final class Correlator {
                 StateWrite w = StateWrite.of(ctx.id, intern(e.subject()), e.value(), e.seq(), e.timeNanos());
                 ctx.writes.add(w);
                 state.keyWrites.computeIfAbsent(e.subject(), k -> new java.util.ArrayList<>()).add(w);
+                state.addedWrites.add(w);
                 if (msg != null) {
                     msg.writes.put(e.subject(), w);
                 }
@@ -205,10 +206,17 @@ public final class Correlator {
             if (c.closedAt != null && c.closedAt < cutoff && !pinned(state, c)) {
                 it.remove();
                 state.unindex(c);
+                state.evicted.add(c.id);
             }
         }
         for (List<StateWrite> writes : state.keyWrites.values()) {
-            writes.removeIf(w -> w.time < cutoff);
+            writes.removeIf(w -> {
+                if (w.time < cutoff) {
+                    state.droppedWrites.add(w);
+                    return true;
+                }
+                return false;
+            });
         }
         state.keyWrites.values().removeIf(List::isEmpty);
     }

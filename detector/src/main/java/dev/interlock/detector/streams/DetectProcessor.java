@@ -2,9 +2,17 @@ package dev.interlock.detector.streams;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.Map;
+
+import org.apache.kafka.common.serialization.StringSerializer;
 import java.util.List;
 
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -13,6 +21,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import dev.interlock.detector.core.CanisterState;
+import dev.interlock.detector.core.ContextState;
+import dev.interlock.detector.core.StateWrite;
 import dev.interlock.detector.core.DetectorEngine;
 import dev.interlock.model.Alert;
 import dev.interlock.model.CallEvent;
@@ -35,7 +45,17 @@ final class DetectProcessor implements Processor<String, byte[], String, Object>
     private final DetectorMetrics metrics;
     private final Duration tick;
     private ProcessorContext<String, Object> context;
+    /** Each canister's correlation state without its contexts (small): key = canister. */
     private KeyValueStore<String, CanisterState> store;
+    /** Each call context apart: key = canister, NUL, context id. */
+    private KeyValueStore<String, ContextState> contexts;
+    /** Each recent state-key write apart: key = canister, NUL, state key, NUL, event seq (zero-padded). */
+    private KeyValueStore<String, StateWrite> keyWrites;
+    /**
+     * The states this task has loaded, kept whole in memory: the stores are written through on every change,
+     * so this is only a read cache (rebuilt from the stores after a restart or a task move).
+     */
+    private final Map<String, CanisterState> live = new HashMap<>();
 
     DetectProcessor(DetectorEngine engine, DetectorMetrics metrics, Duration tick) {
         this.engine = engine;
@@ -47,29 +67,134 @@ final class DetectProcessor implements Processor<String, byte[], String, Object>
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.store = context.getStateStore(DetectorTopology.STORE_CANISTER_STATE);
+        this.contexts = context.getStateStore(DetectorTopology.STORE_CANISTER_CONTEXTS);
+        this.keyWrites = context.getStateStore(DetectorTopology.STORE_CANISTER_KEY_WRITES);
+        live.clear();
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::tickAll);
+    }
+
+    @Override
+    public void close() {
+        live.clear();
+    }
+
+    private static String writeKey(String canister, StateWrite w) {
+        return canister + '\u0000' + w.key + '\u0000' + String.format("%019d", w.seq);
+    }
+
+    private static String contextKey(String canister, String context) {
+        return canister + '\u0000' + context;
+    }
+
+    /** A canister's whole state: from the cache, or its header and its contexts (in the order they opened) from the stores. */
+    private CanisterState load(String canister) {
+        CanisterState s = live.get(canister);
+        if (s != null) {
+            return s;
+        }
+        s = store.get(canister);
+        if (s == null) {
+            return null;
+        }
+        // written before contexts and key writes were kept apart: move them out on this save
+        boolean legacy = !s.contexts.isEmpty() || !s.keyWrites.isEmpty();
+        try (KeyValueIterator<String, StateWrite> it = keyWrites.prefixScan(canister + '\u0000', new StringSerializer())) {
+            while (it.hasNext()) {
+                StateWrite w = it.next().value;
+                s.keyWrites.computeIfAbsent(w.key, k -> new ArrayList<>()).add(w); // in seq order: the keys sort so
+            }
+        }
+        List<ContextState> found = new ArrayList<>(s.contexts.values());
+        try (KeyValueIterator<String, ContextState> it = contexts.prefixScan(canister + '\u0000', new StringSerializer())) {
+            while (it.hasNext()) {
+                found.add(it.next().value);
+            }
+        }
+        found.sort(Comparator.comparingLong((ContextState c) -> c.openedAt));
+        s.contexts = new LinkedHashMap<>();
+        for (ContextState c : found) {
+            s.contexts.put(c.id, c);
+        }
+        if (legacy) {
+            s.keyWrites.values().forEach(s.addedWrites::addAll);
+            save(s, List.copyOf(s.contexts.keySet()));
+        }
+        live.put(canister, s);
+        return s;
+    }
+
+    /**
+     * The contexts a step may have changed: the event's own, the one whose message it ended, and those the
+     * alerts it raised name (a detector marks only what it reports on, e.g. a stalled call as reported).
+     */
+    private static Set<String> changed(List<Alert> alerts, String eventContext, String endedMessageContext) {
+        Set<String> ids = new LinkedHashSet<>();
+        if (eventContext != null) {
+            ids.add(eventContext);
+        }
+        if (endedMessageContext != null) {
+            ids.add(endedMessageContext);
+        }
+        for (Alert a : alerts) {
+            ids.addAll(a.evidence().contextIds());
+        }
+        return ids;
+    }
+
+    /** Writes what changed: the header, the given contexts, and the deletion of evicted ones. */
+    private void save(CanisterState s, Collection<String> changedContexts) {
+        for (String id : s.evicted) {
+            contexts.delete(contextKey(s.canister, id));
+        }
+        s.evicted.clear();
+        for (String id : changedContexts) {
+            ContextState c = s.contexts.get(id);
+            if (c != null) {
+                contexts.put(contextKey(s.canister, id), c);
+            }
+        }
+        for (StateWrite w : s.droppedWrites) {
+            keyWrites.delete(writeKey(s.canister, w));
+        }
+        s.droppedWrites.clear();
+        for (StateWrite w : s.addedWrites) {
+            keyWrites.put(writeKey(s.canister, w), w);
+        }
+        s.addedWrites.clear();
+        Map<String, ContextState> all = s.contexts;
+        Map<String, List<StateWrite>> writes = s.keyWrites;
+        s.contexts = new LinkedHashMap<>();
+        s.keyWrites = new HashMap<>();
+        try {
+            store.put(s.canister, s); // serialised now, without the contexts and key writes
+        } finally {
+            s.contexts = all;
+            s.keyWrites = writes;
+        }
     }
 
     /** Time passes for every canister of this task, events or not. */
     private void tickAll(long wallMillis) {
-        List<KeyValue<String, CanisterState>> changed = new ArrayList<>();
+        List<String> canisters = new ArrayList<>();
         try (KeyValueIterator<String, CanisterState> it = store.all()) {
             while (it.hasNext()) {
-                KeyValue<String, CanisterState> kv = it.next();
-                CanisterState state = kv.value;
+                canisters.add(it.next().key);
+            }
+        }
+        for (String canister : canisters) {
+            {
+                CanisterState state = load(canister);
+                String messageContext = state.message == null ? null : state.message.context;
                 long elapsed = state.lastWallMillis == 0 ? 0
                         : Math.max(0, wallMillis - state.lastWallMillis) * 1_000_000L;
                 // The IC runs a trapped callback's cleanup at once: after a quiet spell the last message of
                 // the canister has ended, and what waited for its end can be decided.
                 boolean quiet = elapsed >= QUIET_NANOS && state.message != null;
                 List<Alert> alerts = engine.tick(state, state.lastEventTime + elapsed, quiet);
-                if (quiet) {
-                    changed.add(KeyValue.pair(kv.key, state));
+                if (quiet || !alerts.isEmpty()) {
+                    save(state, changed(alerts, null, messageContext));
                 }
                 if (!alerts.isEmpty()) {
-                    if (!quiet) {
-                        changed.add(KeyValue.pair(kv.key, state));
-                    }
                     for (Alert alert : alerts) {
                         metrics.alertRaised(alert.alertClass());
                         context.forward(new Record<>(alert.canister(), Json.encode(alert), wallMillis),
@@ -78,7 +203,6 @@ final class DetectProcessor implements Processor<String, byte[], String, Object>
                 }
             }
         }
-        changed.forEach(kv -> store.put(kv.key, kv.value));
     }
 
     @Override
@@ -98,14 +222,16 @@ final class DetectProcessor implements Processor<String, byte[], String, Object>
             quarantine(record, e.getMessage());
             return;
         }
-        CanisterState state = store.get(event.canister());
+        CanisterState state = load(event.canister());
         if (state == null) {
             state = CanisterState.empty(event.canister());
+            live.put(event.canister(), state);
         }
+        String messageContext = state.message == null ? null : state.message.context;
         List<Alert> alerts = engine.process(state, event);
         state.lastWallMillis = context.currentSystemTimeMs();
         metrics.eventProcessed();
-        store.put(event.canister(), state);
+        save(state, changed(alerts, event.context(), messageContext));
         for (Alert alert : alerts) {
             metrics.alertRaised(alert.alertClass());
             context.forward(new Record<>(alert.canister(), Json.encode(alert), record.timestamp()),

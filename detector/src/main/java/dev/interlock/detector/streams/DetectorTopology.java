@@ -56,6 +56,10 @@ public final class DetectorTopology {
     public static final String SINK_ALERTS = "alerts";
     public static final String SINK_QUARANTINE = "quarantine";
     public static final String STORE_CANISTER_STATE = "canister-state";
+    /** Call contexts, one entry each (key: canister, NUL, context id), so an event writes only what it changed. */
+    public static final String STORE_CANISTER_CONTEXTS = "canister-contexts";
+    /** Recent state-key writes, one entry each (key: canister, NUL, state key, NUL, event seq). */
+    public static final String STORE_CANISTER_KEY_WRITES = "canister-key-writes";
 
     public static final String PROCESSOR_CROSS_ROUTE = "cross-route";
     public static final String STORE_LINKED_CONTEXTS = "linked-contexts";
@@ -167,6 +171,10 @@ public final class DetectorTopology {
         t.addProcessor(PROCESSOR_DETECT, () -> new DetectProcessor(engine.get(), metrics, tick), SOURCE_CALLS);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_CANISTER_STATE),
                 strings, new CanisterStateSerde()), PROCESSOR_DETECT);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_CANISTER_CONTEXTS),
+                strings, new JsonSerde<>(dev.interlock.detector.core.ContextState.class)), PROCESSOR_DETECT);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_CANISTER_KEY_WRITES),
+                strings, new JsonSerde<>(dev.interlock.detector.core.StateWrite.class)), PROCESSOR_DETECT);
         t.addSink(SINK_ALERTS, topics.alerts(), strings.serializer(), bytes.serializer(), PROCESSOR_DETECT);
         t.addSink(SINK_QUARANTINE, topics.quarantine(), strings.serializer(), bytes.serializer(), PROCESSOR_DETECT);
         t.addProcessor(PROCESSOR_CROSS_ROUTE,

@@ -74,6 +74,35 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void eachContextIsStoredApartAndTheCanisterEntryHoldsNoneSoAnEventWritesOnlyWhatItChanged() {
+        doubleSpend().forEach(e -> calls.pipeInput(e.canister(), Json.encode(e)));
+
+        org.apache.kafka.streams.state.KeyValueStore<String, dev.interlock.detector.core.CanisterState> header =
+                driver.getKeyValueStore(DetectorTopology.STORE_CANISTER_STATE);
+        org.apache.kafka.streams.state.KeyValueStore<String, dev.interlock.detector.core.ContextState> contexts =
+                driver.getKeyValueStore(DetectorTopology.STORE_CANISTER_CONTEXTS);
+        assertThat(header.get(Trace.CANISTER).contexts).isEmpty();
+        assertThat(header.get(Trace.CANISTER).lastSeq).isPositive();
+        assertThat(contexts.get(Trace.CANISTER + "\u0000ctx-1").closedAt).isNotNull();
+        assertThat(contexts.get(Trace.CANISTER + "\u0000ctx-2").calls).containsKey("call-2");
+        List<String> keys = new java.util.ArrayList<>();
+        contexts.all().forEachRemaining(kv -> keys.add(kv.key.replace("\u0000", "|")));
+        assertThat(keys).containsExactly(Trace.CANISTER + "|ctx-1", Trace.CANISTER + "|ctx-2");
+    }
+
+    @Test
+    void aStalledCallMarkedReportedIsStoredSoARestartDoesNotReportItAgain() {
+        new Trace().open("ctx-9", Trace.ALICE, "quote").call("ctx-9", "call-9", "oracle", "get_price", "u").events()
+                .forEach(e -> calls.pipeInput(e.canister(), Json.encode(e)));
+        driver.advanceWallClockTime(Duration.ofSeconds(75));
+        assertThat(alerts.readRecordsToList()).hasSize(1);
+
+        org.apache.kafka.streams.state.KeyValueStore<String, dev.interlock.detector.core.ContextState> contexts =
+                driver.getKeyValueStore(DetectorTopology.STORE_CANISTER_CONTEXTS);
+        assertThat(contexts.get(Trace.CANISTER + "\u0000ctx-9").calls.get("call-9").stallReported).isTrue();
+    }
+
+    @Test
     void malformedRecordIsQuarantinedWithItsReasonAndLaterEventsStillDetect() {
         calls.pipeInput(Trace.CANISTER, "{not json".getBytes(StandardCharsets.UTF_8));
         calls.pipeInput(Trace.CANISTER, "{\"id\":\"x\",\"canister\":\"c\",\"kind\":\"CALL\",\"context\":\"k\"}"
