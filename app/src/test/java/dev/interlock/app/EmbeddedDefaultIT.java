@@ -35,7 +35,7 @@ class EmbeddedDefaultIT {
     }
 
     @Test
-    void firstRunShowsTheDemoAlertAndASecondRunAfterCtrlCKeepsItWithoutDuplicating() {
+    void firstRunShowsTheDemoAlertAndASecondRunAfterCtrlCKeepsItWithoutDuplicating() throws InterruptedException {
         try (ServiceProcess service = embeddedDefault("ctrl-c")) {
             service.start().awaitReady(Duration.ofSeconds(120));
             List<JsonNode> alerts = AlertsApi.awaitAlerts(service, Duration.ofSeconds(30));
@@ -63,7 +63,13 @@ class EmbeddedDefaultIT {
             List<JsonNode> again = AlertsApi.list(service);
             assertThat(again).extracting(a -> a.get("dedupKey").asText()).containsExactly(AlertsApi.DEMO_DEDUP_KEY);
             assertThat(again.get(0).get("id").asLong()).isEqualTo(alert.get("id").asLong());
-            List<String> resumes = service.log().lines().filter(l -> l.contains("Source demo resumes from cursor")).toList();
+            // the source resumes on its own thread, after the service reports ready
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            List<String> resumes;
+            while ((resumes = service.log().lines().filter(l -> l.contains("Source demo resumes from cursor")).toList()).size() < 2
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
             assertThat(resumes).hasSize(2);
             assertThat(resumes.get(0)).endsWith("(start)");
             assertThat(resumes.get(1)).as("the second run continues the same demo").doesNotEndWith("(start)");
