@@ -72,11 +72,11 @@ public sealed interface HashTree {
             return switch (tag) {
                 case 0 -> new Empty();
                 case 1 -> new Fork(parse(n.get(1), depth + 1), parse(n.get(2), depth + 1));
-                case 2 -> new Labeled(n.get(1).binaryValue(), parse(n.get(2), depth + 1));
-                case 3 -> new Leaf(n.get(1).binaryValue());
+                case 2 -> new Labeled(blob(n.get(1), "a label"), parse(n.get(2), depth + 1));
+                case 3 -> new Leaf(blob(n.get(1), "a leaf"));
                 case 4 -> {
-                    byte[] h = n.get(1).binaryValue();
-                    if (h == null || h.length != 32) {
+                    byte[] h = blob(n.get(1), "a pruned hash");
+                    if (h.length != 32) {
                         throw new IllegalArgumentException("hash tree: a pruned hash has 32 bytes");
                     }
                     yield new Pruned(h);
@@ -86,6 +86,14 @@ public sealed interface HashTree {
         } catch (IOException | NullPointerException e) {
             throw new IllegalArgumentException("hash tree: malformed node with tag " + tag, e);
         }
+    }
+
+    /** A byte string of the tree; anything else (a number, a text, nothing) is malformed. */
+    private static byte[] blob(JsonNode n, String what) throws IOException {
+        if (n == null || !n.isBinary()) {
+            throw new IllegalArgumentException("hash tree: " + what + " is not a byte string");
+        }
+        return n.binaryValue();
     }
 
     /** The CBOR encoding ({@link #fromCbor} reads it back). */

@@ -49,4 +49,16 @@ class HashTreeTest {
         assertThatThrownBy(() -> HashTree.fromCbor(HexFormat.of().parseHex("8109"))).hasMessageContaining("unknown node tag 9");
         assertThatThrownBy(() -> HashTree.fromCbor(HexFormat.of().parseHex("820442abcd"))).hasMessageContaining("32 bytes");
     }
+
+    @org.junit.jupiter.api.Test
+    void aLeafOrLabelThatIsNotAByteStringIsAMalformedTreeNotACrash() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper cbor = new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.cbor.CBORFactory());
+        byte[] leafOfNumber = cbor.writeValueAsBytes(java.util.List.of(3, 42));
+        byte[] labelOfText = cbor.writeValueAsBytes(java.util.List.of(2, "time", java.util.List.of(0)));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HashTree.fromCbor(leafOfNumber))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a leaf is not a byte string");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HashTree.fromCbor(labelOfText))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a label is not a byte string");
+    }
 }
