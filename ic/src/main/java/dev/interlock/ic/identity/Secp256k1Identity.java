@@ -12,7 +12,6 @@ import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import org.bouncycastle.math.ec.ECPoint;
 
 import dev.interlock.ic.Hashes;
-import dev.interlock.ic.Principal;
 
 /**
  * A secp256k1 key, dfx's and icp-cli's default. Signatures are ECDSA over SHA-256 of the message,
@@ -20,7 +19,7 @@ import dev.interlock.ic.Principal;
  * (the IC rejects high-S signatures). The public key is sent as DER SubjectPublicKeyInfo with the
  * uncompressed point.
  */
-public final class Secp256k1Identity implements Identity {
+public final class Secp256k1Identity extends KeyIdentity {
     private static final X9ECParameters CURVE = SECNamedCurves.getByName("secp256k1");
     private static final ECDomainParameters DOMAIN = new ECDomainParameters(CURVE.getCurve(), CURVE.getG(), CURVE.getN(),
             CURVE.getH());
@@ -28,31 +27,25 @@ public final class Secp256k1Identity implements Identity {
     /** SEQUENCE { SEQUENCE { id-ecPublicKey, secp256k1 }, BIT STRING (65 bytes) }. */
     private static final byte[] DER_PREFIX = java.util.HexFormat.of().parseHex("3056301006072a8648ce3d020106052b8104000a034200");
 
+    /** The DER bytes that precede the raw public key of an {@code secp256k1} key ({@code sender_pubkey}). */
+    public static byte[] derPrefix() {
+        return DER_PREFIX.clone();
+    }
+
     private final BigInteger d;
-    private final byte[] der;
-    private final Principal principal;
 
     public Secp256k1Identity(BigInteger privateKey) {
-        if (privateKey.signum() <= 0 || privateKey.compareTo(CURVE.getN()) >= 0) {
+        super(DER_PREFIX, publicPoint(privateKey));
+        this.d = privateKey;
+    }
+
+    /** The uncompressed point of the public key (65 bytes). */
+    private static byte[] publicPoint(BigInteger d) {
+        if (d.signum() <= 0 || d.compareTo(CURVE.getN()) >= 0) {
             throw new IllegalArgumentException("not a secp256k1 private key: out of range");
         }
-        this.d = privateKey;
         ECPoint q = CURVE.getG().multiply(d).normalize();
-        byte[] point = q.getEncoded(false);
-        this.der = new byte[DER_PREFIX.length + point.length];
-        System.arraycopy(DER_PREFIX, 0, der, 0, DER_PREFIX.length);
-        System.arraycopy(point, 0, der, DER_PREFIX.length, point.length);
-        this.principal = Principal.selfAuthenticating(der);
-    }
-
-    @Override
-    public Principal principal() {
-        return principal;
-    }
-
-    @Override
-    public byte[] publicKeyDer() {
-        return der.clone();
+        return q.getEncoded(false);
     }
 
     @Override

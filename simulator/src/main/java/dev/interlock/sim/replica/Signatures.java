@@ -2,7 +2,6 @@ package dev.interlock.sim.replica;
 
 import java.math.BigInteger;
 import java.util.Arrays;
-import java.util.HexFormat;
 
 import org.bouncycastle.asn1.sec.SECNamedCurves;
 import org.bouncycastle.asn1.x9.X9ECParameters;
@@ -16,8 +15,8 @@ import dev.interlock.ic.Hashes;
 
 /** Request signature checks of the fake replica: secp256k1 (low-S required, as on the IC) and Ed25519. */
 final class Signatures {
-    private static final byte[] SECP256K1 = HexFormat.of().parseHex("3056301006072a8648ce3d020106052b8104000a034200");
-    private static final byte[] ED25519 = HexFormat.of().parseHex("302a300506032b6570032100");
+    private static final byte[] SECP256K1 = dev.interlock.ic.identity.Secp256k1Identity.derPrefix();
+    private static final byte[] ED25519 = dev.interlock.ic.identity.Ed25519Identity.derPrefix();
     private static final X9ECParameters CURVE = SECNamedCurves.getByName("secp256k1");
 
     private Signatures() {

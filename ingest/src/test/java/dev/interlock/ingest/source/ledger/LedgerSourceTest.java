@@ -85,6 +85,20 @@ class LedgerSourceTest {
         }
     }
 
+    /** Polls (at most 10 times) until the source backs off: adds what was published to {@code into}, returns the back-off. */
+    private SourceException pollUntilBackoff(String[] cursor, List<IngestRecord> into) {
+        for (int i = 0; i < 10; i++) {
+            try {
+                SourceBatch b = source.poll(cursor[0]);
+                into.addAll(b.records());
+                cursor[0] = b.cursor();
+            } catch (SourceException e) {
+                return e;
+            }
+        }
+        return null;
+    }
+
     /** Polls until a poll returns nothing new; returns everything published. */
     private List<IngestRecord> drain(String[] cursor) throws SourceException {
         List<IngestRecord> all = new ArrayList<>();
@@ -140,16 +154,7 @@ class LedgerSourceTest {
         replica.tamper(ledger.id(), 450);
         String[] cursor = {null};
         List<IngestRecord> all = new ArrayList<>();
-        SourceException backedOff = null;
-        for (int i = 0; i < 10 && backedOff == null; i++) {
-            try {
-                SourceBatch b = source.poll(cursor[0]);
-                all.addAll(b.records());
-                cursor[0] = b.cursor();
-            } catch (SourceException e) {
-                backedOff = e;
-            }
-        }
+        SourceException backedOff = pollUntilBackoff(cursor, all);
 
         List<Alert> alerts = all.stream().filter(r -> r instanceof Alert).map(r -> (Alert) r).toList();
         assertThat(alerts).hasSize(1);
@@ -176,15 +181,7 @@ class LedgerSourceTest {
         replica.tamper(ledger.id(), BLOCKS - 1);
         String[] cursor = {null};
         List<IngestRecord> all = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            try {
-                SourceBatch b = source.poll(cursor[0]);
-                all.addAll(b.records());
-                cursor[0] = b.cursor();
-            } catch (SourceException e) {
-                break;
-            }
-        }
+        pollUntilBackoff(cursor, all);
         assertThat(all.stream().filter(r -> r instanceof Alert).map(r -> ((Alert) r).evidence().blockIndexes()))
                 .containsExactly(List.of((long) BLOCKS - 1));
         assertThat(all.stream().filter(r -> r instanceof LedgerBlock)).hasSize(BLOCKS - 1);
@@ -214,16 +211,7 @@ class LedgerSourceTest {
         replica.hide(ledger.id(), 100); // in the first archive
         String[] cursor = {null};
         List<IngestRecord> all = new ArrayList<>();
-        SourceException backedOff = null;
-        for (int i = 0; i < 10 && backedOff == null; i++) {
-            try {
-                SourceBatch b = source.poll(cursor[0]);
-                all.addAll(b.records());
-                cursor[0] = b.cursor();
-            } catch (SourceException e) {
-                backedOff = e;
-            }
-        }
+        SourceException backedOff = pollUntilBackoff(cursor, all);
         assertThat(all).filteredOn(r -> r instanceof Alert).singleElement().satisfies(a -> {
             assertThat(((Alert) a).explanation()).contains("missing block").contains("not served");
             assertThat(((Alert) a).evidence().blockIndexes()).containsExactly(100L);
