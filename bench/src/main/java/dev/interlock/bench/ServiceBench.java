@@ -84,19 +84,23 @@ public final class ServiceBench {
         if (System.getProperty("bench.jfr") != null) {
             // a flight recording of the service, to see where its time goes: -Dbench.jfr=/tmp/service.jfr
             builder.env("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + System.getProperty("bench.jfr")
-                    + ",settings=profile,dumponexit=true -XX:FlightRecorderOptions:stackdepth=256,repository=/tmp/jfrrepo,maxchunksize=4m");
+                    + ",settings=" + System.getProperty("bench.jfr.settings", "profile") + ",dumponexit=true -XX:FlightRecorderOptions:stackdepth=256,repository=/tmp/jfrrepo,maxchunksize=4m");
         }
         try (ServiceProcess service = builder
                 .externalServices("service_bench")
                 .property("interlock.roles", "detect,dashboard")
                 .property("interlock.data-dir", dir.resolve("data").toString())
                 .property("interlock.ingest.demo.enabled", "false")
+                .property("interlock.detect.stream-threads", System.getProperty("bench.stream-threads", "1"))
                 .build()) {
             service.start().awaitReady(Duration.ofSeconds(120));
             if (phase.equals("throughput")) {
                 throughput(service, events);
             } else {
                 latency(service, events, rate, seconds);
+            }
+            if (System.getProperty("bench.jfr") != null) {
+                service.stop(Duration.ofSeconds(60)); // a clean exit writes the recording
             }
         }
         System.exit(0);
@@ -137,7 +141,7 @@ public final class ServiceBench {
             if (System.nanoTime() - startNanos > maxSeconds * 1_000_000_000L) {
                 return processed;
             }
-            Thread.sleep(200);
+            Thread.sleep(1000); // the metrics page is large: polling it often costs the service CPU
             if (System.nanoTime() - lastReport > 10_000_000_000L) {
                 lastReport = System.nanoTime();
                 System.out.printf(Locale.ROOT, "  %,d of %,d processed (%,.0f events/s so far)%n", processed, n,

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
@@ -19,6 +20,13 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
  */
 public final class Json {
     private static final ObjectMapper MAPPER = create();
+    /** One reader per type: resolving the type on every call costs more than parsing a small event. */
+    private static final ClassValue<ObjectReader> READERS = new ClassValue<>() {
+        @Override
+        protected ObjectReader computeValue(Class<?> type) {
+            return MAPPER.readerFor(type);
+        }
+    };
 
     private Json() {
     }
@@ -53,7 +61,7 @@ public final class Json {
             throw new MalformedRecordException("empty record (null value)");
         }
         try {
-            return MAPPER.readValue(bytes, type);
+            return READERS.get(type).readValue(bytes);
         } catch (JsonProcessingException e) {
             throw new MalformedRecordException("not a valid " + type.getSimpleName() + " JSON: "
                     + e.getOriginalMessage(), e);

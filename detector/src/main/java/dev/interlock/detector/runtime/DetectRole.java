@@ -67,6 +67,10 @@ public class DetectRole implements ServiceRole {
         // producer and on the changelog topics the application creates.
         props.put(StreamsConfig.producerPrefix("max.request.size"), config.maxStateBytes());
         props.put(StreamsConfig.topicPrefix("max.message.bytes"), String.valueOf(config.maxStateBytes()));
+        // Alerts, repartitioned events and changelog entries go out in few large compressed batches: the
+        // broker's cost is per request far more than per record.
+        props.put(StreamsConfig.producerPrefix("batch.size"), 256 * 1024);
+        props.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
 
         MicrometerDetectorMetrics metrics = new MicrometerDetectorMetrics(registry);
         Counter threadFailures = Counter.builder("interlock.detect.thread.failures")

@@ -44,7 +44,10 @@ final class CallGraphProcessor implements Processor<String, byte[], String, byte
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         KeyValueStore<String, GraphEntry> store = context.getStateStore(DetectorTopology.STORE_CALL_GRAPH);
-        this.graph = new CallGraph(new StoreAdapter<>(store), delayNanos, retentionNanos);
+        WriteBehindStore<GraphEntry> entries = new WriteBehindStore<>(store);
+        CommitHook hook = context.getStateStore(DetectorTopology.STORE_CALL_GRAPH_COMMIT_HOOK);
+        hook.listen(DetectorTopology.PROCESSOR_CALL_GRAPH, entries);
+        this.graph = new CallGraph(entries, delayNanos, retentionNanos);
         this.lastWall = context.currentSystemTimeMs();
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::tick);
     }

@@ -56,7 +56,10 @@ final class CrossRouteProcessor implements Processor<String, DecodedEvent, Strin
         this.linked = context.getStateStore(DetectorTopology.STORE_LINKED_CONTEXTS);
         KeyValueStore<String, dev.interlock.detector.ledger.LedgerEntry> notifyStore =
                 context.getStateStore(DetectorTopology.STORE_NOTIFY_STATE);
-        this.notifies = new NotifyTracker(new StoreAdapter<>(notifyStore), reconcileWindowNanos);
+        WriteBehindStore<dev.interlock.detector.ledger.LedgerEntry> entries = new WriteBehindStore<>(notifyStore);
+        CommitHook hook = context.getStateStore(DetectorTopology.STORE_DETECT_COMMIT_HOOK);
+        hook.listen(DetectorTopology.PROCESSOR_CROSS_ROUTE, entries);
+        this.notifies = new NotifyTracker(entries, reconcileWindowNanos);
         context.schedule(sweepEvery, PunctuationType.WALL_CLOCK_TIME, wall -> sweepLinked());
     }
 

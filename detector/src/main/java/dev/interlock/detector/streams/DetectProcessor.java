@@ -56,6 +56,11 @@ final class DetectProcessor implements Processor<String, byte[], String, Object>
      * so this is only a read cache (rebuilt from the stores after a restart or a task move).
      */
     private final Map<String, CanisterState> live = new HashMap<>();
+    /**
+     * Canisters changed since the last commit, with the contexts each changed: written to the stores just
+     * before the commit ({@link CommitHook}), once per commit however many events changed them.
+     */
+    private final Map<String, Set<String>> dirty = new LinkedHashMap<>();
 
     DetectProcessor(DetectorEngine engine, DetectorMetrics metrics, Duration tick) {
         this.engine = engine;
@@ -70,16 +75,50 @@ final class DetectProcessor implements Processor<String, byte[], String, Object>
         this.contexts = context.getStateStore(DetectorTopology.STORE_CANISTER_CONTEXTS);
         this.keyWrites = context.getStateStore(DetectorTopology.STORE_CANISTER_KEY_WRITES);
         live.clear();
+        dirty.clear();
+        CommitHook hook = context.getStateStore(DetectorTopology.STORE_DETECT_COMMIT_HOOK);
+        hook.listen(DetectorTopology.PROCESSOR_DETECT, new CommitHook.Listener() {
+            @Override
+            public void beforeCommit() {
+                writeDirty();
+            }
+
+            @Override
+            public void discard() {
+                // a dirty close: the stores go back to the last commit, so must this task's view of them
+                dirty.clear();
+                live.clear();
+            }
+        });
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::tickAll);
     }
 
     @Override
     public void close() {
         live.clear();
+        dirty.clear();
+    }
+
+    /** Notes what a step changed, to be written at the next commit. */
+    private void markDirty(CanisterState s, Collection<String> changedContexts) {
+        dirty.computeIfAbsent(s.canister, k -> new LinkedHashSet<>()).addAll(changedContexts);
+    }
+
+    /** Writes every canister changed since the last commit: called by the commit hook. */
+    void writeDirty() {
+        for (Map.Entry<String, Set<String>> e : dirty.entrySet()) {
+            CanisterState s = live.get(e.getKey());
+            if (s != null) {
+                save(s, e.getValue());
+            }
+        }
+        dirty.clear();
     }
 
     private static String writeKey(String canister, StateWrite w) {
-        return canister + '\u0000' + w.key + '\u0000' + String.format("%019d", w.seq);
+        // zero-padded to 19 digits, so that keys sort by seq (String.format is slow on this path)
+        String seq = w.seq < 0 ? String.format("%019d", w.seq) : Long.toString(w.seq);
+        return canister + '\u0000' + w.key + '\u0000' + "0".repeat(Math.max(0, 19 - seq.length())) + seq;
     }
 
     private static String contextKey(String canister, String context) {
@@ -141,26 +180,30 @@ final class DetectProcessor implements Processor<String, byte[], String, Object>
         return ids;
     }
 
-    /** Writes what changed: the header, the given contexts, and the deletion of evicted ones. */
+    /**
+     * Writes what changed: the header, the given contexts, and the deletion of evicted ones. Additions go
+     * first: a context or key write that came and went since the last write is put, then deleted.
+     */
     private void save(CanisterState s, Collection<String> changedContexts) {
-        for (String id : s.evicted) {
-            contexts.delete(contextKey(s.canister, id));
-        }
-        s.evicted.clear();
         for (String id : changedContexts) {
             ContextState c = s.contexts.get(id);
             if (c != null) {
                 contexts.put(contextKey(s.canister, id), c);
             }
         }
-        for (StateWrite w : s.droppedWrites) {
-            keyWrites.delete(writeKey(s.canister, w));
+        // put(key, null) deletes without reading the old value back, as delete(key) does
+        for (String id : s.evicted) {
+            contexts.put(contextKey(s.canister, id), null);
         }
-        s.droppedWrites.clear();
+        s.evicted.clear();
         for (StateWrite w : s.addedWrites) {
             keyWrites.put(writeKey(s.canister, w), w);
         }
         s.addedWrites.clear();
+        for (StateWrite w : s.droppedWrites) {
+            keyWrites.put(writeKey(s.canister, w), null);
+        }
+        s.droppedWrites.clear();
         Map<String, ContextState> all = s.contexts;
         Map<String, List<StateWrite>> writes = s.keyWrites;
         s.contexts = new LinkedHashMap<>();
@@ -192,7 +235,7 @@ final class DetectProcessor implements Processor<String, byte[], String, Object>
                 boolean quiet = elapsed >= QUIET_NANOS && state.message != null;
                 List<Alert> alerts = engine.tick(state, state.lastEventTime + elapsed, quiet);
                 if (quiet || !alerts.isEmpty()) {
-                    save(state, changed(alerts, null, messageContext));
+                    markDirty(state, changed(alerts, null, messageContext));
                 }
                 if (!alerts.isEmpty()) {
                     for (Alert alert : alerts) {
@@ -231,7 +274,7 @@ final class DetectProcessor implements Processor<String, byte[], String, Object>
         List<Alert> alerts = engine.process(state, event);
         state.lastWallMillis = context.currentSystemTimeMs();
         metrics.eventProcessed();
-        save(state, changed(alerts, event.context(), messageContext));
+        markDirty(state, changed(alerts, event.context(), messageContext));
         for (Alert alert : alerts) {
             metrics.alertRaised(alert.alertClass());
             context.forward(new Record<>(alert.canister(), Json.encode(alert), record.timestamp()),

@@ -61,6 +61,9 @@ public final class DetectorTopology {
     /** Recent state-key writes, one entry each (key: canister, NUL, state key, NUL, event seq). */
     public static final String STORE_CANISTER_KEY_WRITES = "canister-key-writes";
 
+    /** Tells the detect processor that its task is about to commit, so it writes what it changed ({@link CommitHook}). */
+    public static final String STORE_DETECT_COMMIT_HOOK = "detect-commit-hook";
+
     public static final String PROCESSOR_CROSS_ROUTE = "cross-route";
     public static final String STORE_LINKED_CONTEXTS = "linked-contexts";
     public static final String STORE_NOTIFY_STATE = "notify-state";
@@ -75,12 +78,14 @@ public final class DetectorTopology {
     public static final String SOURCE_RECONCILE = "reconcile-repartition";
     public static final String PROCESSOR_RECONCILE = "reconcile";
     public static final String STORE_RECONCILE_STATE = "reconcile-state";
+    public static final String STORE_RECONCILE_COMMIT_HOOK = "reconcile-commit-hook";
     public static final String SINK_RECONCILE_ALERTS = "reconcile-alerts";
     public static final String SINK_RECONCILE_QUARANTINE = "reconcile-quarantine";
 
     public static final String SOURCE_CALL_GRAPH = "call-graph-repartition";
     public static final String PROCESSOR_CALL_GRAPH = "call-graph";
     public static final String STORE_CALL_GRAPH = "call-graph-state";
+    public static final String STORE_CALL_GRAPH_COMMIT_HOOK = "call-graph-commit-hook";
     public static final String SINK_CALL_GRAPH_ALERTS = "call-graph-alerts";
     public static final String SINK_CALL_GRAPH_QUARANTINE = "call-graph-quarantine";
 
@@ -175,14 +180,16 @@ public final class DetectorTopology {
                 strings, new JsonSerde<>(dev.interlock.detector.core.ContextState.class)), PROCESSOR_DETECT);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_CANISTER_KEY_WRITES),
                 strings, new JsonSerde<>(dev.interlock.detector.core.StateWrite.class)), PROCESSOR_DETECT);
+        t.addStateStore(CommitHook.builder(STORE_DETECT_COMMIT_HOOK), PROCESSOR_DETECT);
         t.addSink(SINK_ALERTS, topics.alerts(), strings.serializer(), bytes.serializer(), PROCESSOR_DETECT);
         t.addSink(SINK_QUARANTINE, topics.quarantine(), strings.serializer(), bytes.serializer(), PROCESSOR_DETECT);
         t.addProcessor(PROCESSOR_CROSS_ROUTE,
                 () -> new CrossRouteProcessor(window, retention, tick.multipliedBy(6), metrics), PROCESSOR_DETECT);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_LINKED_CONTEXTS),
-                strings, Serdes.Long()), PROCESSOR_CROSS_ROUTE);
+                strings, Serdes.Long()).withCachingEnabled(), PROCESSOR_CROSS_ROUTE);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_NOTIFY_STATE),
                 strings, new JsonSerde<>(LedgerEntry.class)), PROCESSOR_CROSS_ROUTE);
+        t.connectProcessorAndStateStores(PROCESSOR_CROSS_ROUTE, STORE_DETECT_COMMIT_HOOK);
         StreamPartitioner<String, byte[]> onePartition = (topic, key, value, partitions) ->
                 Optional.of(Set.of(CALL_GRAPH_PARTITION));
         t.addSink(SINK_CALLS_TO_CALL_GRAPH, topics.callGraphRepartition(), strings.serializer(), bytes.serializer(),
@@ -203,6 +210,7 @@ public final class DetectorTopology {
         t.addProcessor(PROCESSOR_RECONCILE, () -> new ReconcileProcessor(window, tick, metrics), SOURCE_RECONCILE);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_RECONCILE_STATE),
                 strings, new JsonSerde<>(LedgerEntry.class)), PROCESSOR_RECONCILE);
+        t.addStateStore(CommitHook.builder(STORE_RECONCILE_COMMIT_HOOK), PROCESSOR_RECONCILE);
         t.addSink(SINK_RECONCILE_ALERTS, topics.alerts(), strings.serializer(), bytes.serializer(), PROCESSOR_RECONCILE);
         t.addSink(SINK_RECONCILE_QUARANTINE, topics.quarantine(), strings.serializer(), bytes.serializer(),
                 PROCESSOR_RECONCILE);
@@ -213,6 +221,7 @@ public final class DetectorTopology {
                 SOURCE_CALL_GRAPH);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_CALL_GRAPH),
                 strings, new JsonSerde<>(GraphEntry.class)), PROCESSOR_CALL_GRAPH);
+        t.addStateStore(CommitHook.builder(STORE_CALL_GRAPH_COMMIT_HOOK), PROCESSOR_CALL_GRAPH);
         t.addSink(SINK_CALL_GRAPH_ALERTS, topics.alerts(), strings.serializer(), bytes.serializer(),
                 PROCESSOR_CALL_GRAPH);
         t.addSink(SINK_CALL_GRAPH_QUARANTINE, topics.quarantine(), strings.serializer(), bytes.serializer(),

@@ -43,7 +43,10 @@ final class ReconcileProcessor implements Processor<String, byte[], String, byte
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         KeyValueStore<String, LedgerEntry> store = context.getStateStore(DetectorTopology.STORE_RECONCILE_STATE);
-        this.matcher = new TransferMatcher(new StoreAdapter<>(store), windowNanos);
+        WriteBehindStore<LedgerEntry> entries = new WriteBehindStore<>(store);
+        CommitHook hook = context.getStateStore(DetectorTopology.STORE_RECONCILE_COMMIT_HOOK);
+        hook.listen(DetectorTopology.PROCESSOR_RECONCILE, entries);
+        this.matcher = new TransferMatcher(entries, windowNanos);
         this.startedWall = context.currentSystemTimeMs();
         this.lastSweepWall = startedWall;
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::tick);

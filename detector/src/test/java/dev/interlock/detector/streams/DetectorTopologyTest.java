@@ -74,7 +74,7 @@ class DetectorTopologyTest {
     }
 
     @Test
-    void eachContextIsStoredApartAndTheCanisterEntryHoldsNoneSoAnEventWritesOnlyWhatItChanged() {
+    void atCommitEachContextIsStoredApartAndTheCanisterEntryHoldsNone_soTheCommitHookRunsAndWritesOnlyWhatChanged() {
         doubleSpend().forEach(e -> calls.pipeInput(e.canister(), Json.encode(e)));
 
         org.apache.kafka.streams.state.KeyValueStore<String, dev.interlock.detector.core.CanisterState> header =
