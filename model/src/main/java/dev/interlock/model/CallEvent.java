@@ -3,6 +3,8 @@ package dev.interlock.model;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * One event of a monitored canister's call trace, normalised from whatever source carried it.
  * Published to {@link Topics#CALLS}, keyed by canister, in the canister's own order.
@@ -26,6 +28,11 @@ import java.util.List;
  * @param value        value of evidence events (written value, guard taken, journal result), a trap's message,
  *                     a CALL's wait kind (u, b, n), a CONTEXT_OPEN's kind (u, t, h, l) or how a context
  *                     closed (rep, rej:code)
+ * @param endsMessage  the last event of its message execution: the reader saw the message end (the next
+ *                     message-begin line, the end of the batch of records read, or the trap record) so the
+ *                     detectors can decide what waited for the end at once; false when the source cannot
+ *                     tell (they then learn it from the next message or a quiet spell). Left out of the
+ *                     JSON when false.
  */
 public record CallEvent(
         String id,
@@ -43,7 +50,16 @@ public record CallEvent(
         CallOutcome outcome,
         boolean rolledBack,
         String subject,
-        String value) implements IngestRecord {
+        String value,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean endsMessage) implements IngestRecord {
+
+    /** An event whose source does not tell where its message ends. */
+    public CallEvent(String id, String canister, long seq, long timeNanos, CallEventKind kind, String context,
+            String caller, String method, String call, String callee, String calleeMethod, Transfer transfer,
+            CallOutcome outcome, boolean rolledBack, String subject, String value) {
+        this(id, canister, seq, timeNanos, kind, context, caller, method, call, callee, calleeMethod, transfer, outcome,
+                rolledBack, subject, value, false);
+    }
 
     public static CallEvent open(String id, String canister, long seq, long time, String context, String caller,
             String method) {
@@ -78,7 +94,13 @@ public record CallEvent(
     /** The same event, marked as rolled back by a trap of its message. */
     public CallEvent asRolledBack() {
         return new CallEvent(id, canister, seq, timeNanos, kind, context, caller, method, call, callee, calleeMethod,
-                transfer, outcome, true, subject, value);
+                transfer, outcome, true, subject, value, endsMessage);
+    }
+
+    /** The same event, marked as the last of its message. */
+    public CallEvent asMessageEnd() {
+        return new CallEvent(id, canister, seq, timeNanos, kind, context, caller, method, call, callee, calleeMethod,
+                transfer, outcome, rolledBack, subject, value, true);
     }
 
     @Override

@@ -64,6 +64,9 @@ public final class DetectorEngine {
         for (Detector d : detectors) {
             d.onTime(state.lastEventTime, state, found);
         }
+        if (event.endsMessage()) {
+            endMessage(state, found); // the reader saw the message end: decide now, not at the next message
+        }
         correlator.evict(state);
         return fresh(state, found);
     }

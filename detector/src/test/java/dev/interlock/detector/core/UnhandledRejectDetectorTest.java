@@ -21,6 +21,22 @@ class UnhandledRejectDetectorTest {
     }
 
     @Test
+    void anEventMarkedAsItsMessagesEndDecidesAtOnceWithoutWaitingForTheNextMessageOrTheEndOfInput() {
+        var events = new java.util.ArrayList<>(new Trace()
+                .open("c1", ALICE, "withdraw").read("c1", "balance:a", "100").write("c1", "balance:a", "40")
+                .transfer("c1", "k1", 60).reject("c1", "k1", 2).rejected("c1").events());
+        var unmarked = of(run(DetectorEngine.withDefaults(DetectorSettings.defaults()), events, false),
+                AlertClass.UNHANDLED_REJECT);
+        events.set(events.size() - 1, events.get(events.size() - 1).asMessageEnd());
+
+        var marked = of(run(DetectorEngine.withDefaults(DetectorSettings.defaults()), events, false),
+                AlertClass.UNHANDLED_REJECT);
+
+        assertThat(unmarked).as("without the mark the callback's message is still open").isEmpty();
+        assertThat(marked).singleElement().satisfies(a -> assertThat(a.explanation()).contains("balance:a"));
+    }
+
+    @Test
     void aDebitRestoredOnRejectIsTheFix() {
         assertThat(of(run(new Trace()
                 .open("c1", ALICE, "withdraw").write("c1", "balance:a", "40").transfer("c1", "k1", 60)

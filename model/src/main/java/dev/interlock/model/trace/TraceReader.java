@@ -96,8 +96,9 @@ public final class TraceReader {
 
     /** Emits the current message's events as committed: call at the end of each batch of records. */
     public void flush() {
-        for (CallEvent e : message) {
-            out.event(e);
+        for (int i = 0; i < message.size(); i++) {
+            // the message is over (a begin line follows, or the batch ended without a trap): its last event says so
+            out.event(i == message.size() - 1 ? message.get(i).asMessageEnd() : message.get(i));
         }
         message.clear();
     }
@@ -121,7 +122,7 @@ public final class TraceReader {
         }
         message.clear();
         out.event(CallEvent.other(canister + "/" + idx, canister, idx, ts, CallEventKind.TRAP, messageContext, null,
-                null, reason));
+                null, reason).asMessageEnd());
         messageContext = null;
         afterTrap = true;
     }

@@ -52,6 +52,27 @@ class TraceReaderTest {
     }
 
     @Test
+    void theLastEventOfEachMessageSaysTheMessageEnded_atTheNextBeginLineAtTheBatchEndAndAtATrap() {
+        line("ILK1 {\"e\":\"in\",\"x\":\"c1\",\"m\":\"claim\",\"f\":\"2vxsx-fae\"}");
+        line("ILK1 {\"e\":\"wr\",\"x\":\"c1\",\"k\":\"booked\",\"v\":\"5\"}");
+        line("ILK1 {\"e\":\"in\",\"x\":\"c2\",\"m\":\"claim\",\"f\":\"2vxsx-fae\"}");
+        line("[TRAP]: (no message)");
+        line("ILK1 {\"e\":\"in\",\"x\":\"c3\",\"m\":\"claim\",\"f\":\"2vxsx-fae\"}");
+        line("ILK1 {\"e\":\"rep\",\"x\":\"c3\"}");
+        assertThat(events).extracting(CallEvent::endsMessage).as("c3's message is still open")
+                .containsExactly(false, true, false, true);
+        reader.flush();
+
+        assertThat(events).extracting(CallEvent::kind).containsExactly(CallEventKind.CONTEXT_OPEN,
+                CallEventKind.STATE_WRITE, CallEventKind.CONTEXT_OPEN, CallEventKind.TRAP, CallEventKind.CONTEXT_OPEN,
+                CallEventKind.CONTEXT_CLOSE);
+        assertThat(events).extracting(CallEvent::endsMessage).containsExactly(false, true, false, true, false, true);
+        assertThat(new String(dev.interlock.model.Json.encode(events.get(0)))).doesNotContain("endsMessage");
+        assertThat(dev.interlock.model.Json.decode(dev.interlock.model.Json.encode(events.get(1)), CallEvent.class)
+                .endsMessage()).isTrue();
+    }
+
+    @Test
     void aTrapRecordWithNoMessageBeforeItIsReportedNotGuessed() {
         line("[TRAP]: (no message)");
         line("ILK1 {\"e\":\"wr\",\"x\":\"c9\",\"k\":\"k\"}");
