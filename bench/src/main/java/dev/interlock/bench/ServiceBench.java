@@ -177,7 +177,10 @@ public final class ServiceBench {
         }
         double took = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT, "  %,d events published in %.1f s (%,.0f events/s)%n", n, took, n / took);
+        long published = System.nanoTime();
         long processed = awaitProcessed(service, n, start);
+        System.out.printf(Locale.ROOT, "  the detector had processed them all %.1f s after the last was published%n",
+                (System.nanoTime() - published) / 1e9);
         if (processed < n) {
             System.out.printf(Locale.ROOT, "  the detector did not keep up with %,.0f events/s: %,d of %,d processed after %d s%n", rate,
                     processed, n, maxSeconds);

@@ -57,6 +57,13 @@ public interface DetectConfig {
     int canisterRateLimit();
 
     /**
+     * Update calls per boundary-node client (salted hash of principal and IP, so anonymous clients apart) and
+     * method per {@code rate-window}, in {@code interlock.ingress}, before RATE_ANOMALY.
+     */
+    @WithDefault("60")
+    int ingressRateLimit();
+
+    /**
      * Largest stored state of one canister (bytes): the limit of the detector's producer and of its changelog
      * topics. A canister with more open and recent contexts than fit stops its partition; see README, "Measured here".
      */

@@ -79,7 +79,8 @@ public class DetectRole implements ServiceRole {
                 config.rateLimit(), config.anonymousRateLimit(), config.canisterRateLimit());
         DetectorTopology.Options options = DetectorTopology.Options.DEFAULT.withTick(config.tickInterval())
                 .withReconcileWindow(config.reconcileWindow()).withCycleDelay(config.cycleDelay())
-                .withCallGraphRetention(config.callGraphRetention());
+                .withCallGraphRetention(config.callGraphRetention())
+                .withIngressRate(config.rateWindow(), config.ingressRateLimit());
         streams = new KafkaStreams(DetectorTopology.build(() -> DetectorEngine.withDefaults(settings), metrics,
                 options), props);
         streams.setUncaughtExceptionHandler(e -> {

@@ -218,6 +218,11 @@ final class DetectProcessor implements Processor<String, byte[], String, Object>
 
     /** Time passes for every canister of this task, events or not. */
     private void tickAll(long wallMillis) {
+        int blind = 0;
+        for (CanisterState s : live.values()) {
+            blind += s.sawOptionalEvidence ? 0 : 1;
+        }
+        metrics.canistersWithoutOptionalEvidence(context.taskId().toString(), blind);
         List<String> canisters = new ArrayList<>();
         try (KeyValueIterator<String, CanisterState> it = store.all()) {
             while (it.hasNext()) {
@@ -240,6 +245,7 @@ final class DetectProcessor implements Processor<String, byte[], String, Object>
                 if (!alerts.isEmpty()) {
                     for (Alert alert : alerts) {
                         metrics.alertRaised(alert.alertClass());
+                        alert.evidence().missing().forEach(m -> metrics.evidenceMissing(alert.alertClass(), m));
                         context.forward(new Record<>(alert.canister(), Json.encode(alert), wallMillis),
                                 DetectorTopology.SINK_ALERTS);
                     }
@@ -277,6 +283,7 @@ final class DetectProcessor implements Processor<String, byte[], String, Object>
         markDirty(state, changed(alerts, event.context(), messageContext));
         for (Alert alert : alerts) {
             metrics.alertRaised(alert.alertClass());
+            alert.evidence().missing().forEach(m -> metrics.evidenceMissing(alert.alertClass(), m));
             context.forward(new Record<>(alert.canister(), Json.encode(alert), record.timestamp()),
                     DetectorTopology.SINK_ALERTS);
         }

@@ -19,4 +19,19 @@ public interface DetectorMetrics {
     /** A record re-keyed to a cross-canister stage's repartition topic ({@code reconcile}, {@code call-graph}). */
     default void routed(String stage) {
     }
+
+    /** A boundary-node ingress event and what RATE_ANOMALY made of it (counted, not_an_update, no_client_hash, ...). */
+    default void ingressEvent(String outcome) {
+    }
+
+    /**
+     * How many canisters of one task print none of the optional evidence (state keys, guards, journal), so that
+     * REENTRANCY and UNHANDLED_REJECT cannot decide for them and CALLBACK_TRAP only partly.
+     */
+    default void canistersWithoutOptionalEvidence(String task, int canisters) {
+    }
+
+    /** An alert was raised without an optional kind of evidence it could have rested on (its {@code missing}). */
+    default void evidenceMissing(dev.interlock.model.AlertClass alertClass, String evidence) {
+    }
 }

@@ -14,6 +14,7 @@ import org.apache.kafka.streams.state.Stores;
 import dev.interlock.detector.core.DetectorEngine;
 import dev.interlock.detector.graph.CallGraph;
 import dev.interlock.detector.graph.GraphEntry;
+import dev.interlock.detector.ingress.IngressRateDetector;
 import dev.interlock.detector.ledger.LedgerEntry;
 import dev.interlock.model.Topics;
 
@@ -85,12 +86,22 @@ public final class DetectorTopology {
     public static final String SOURCE_CALL_GRAPH = "call-graph-repartition";
     public static final String PROCESSOR_CALL_GRAPH = "call-graph";
     public static final String STORE_CALL_GRAPH = "call-graph-state";
+    public static final String SOURCE_INGRESS = "ingress";
+    public static final String PROCESSOR_INGRESS_RATE = "ingress-rate";
+    public static final String STORE_INGRESS_RATE = "ingress-rate-state";
+    public static final String STORE_INGRESS_COMMIT_HOOK = "ingress-commit-hook";
+    public static final String SINK_INGRESS_ALERTS = "ingress-alerts";
+    public static final String SINK_INGRESS_QUARANTINE = "ingress-quarantine";
+
     public static final String STORE_CALL_GRAPH_COMMIT_HOOK = "call-graph-commit-hook";
     public static final String SINK_CALL_GRAPH_ALERTS = "call-graph-alerts";
     public static final String SINK_CALL_GRAPH_QUARANTINE = "call-graph-quarantine";
 
     /** The partition of the call-graph repartition topic that carries every call-graph event. */
     public static final int CALL_GRAPH_PARTITION = 0;
+
+    /** Client/method pairs RATE_ANOMALY tracks per canister and window of boundary-node ingress. */
+    static final int INGRESS_MAX_TRACKED = 100_000;
 
     /** Default interval of the timer that lets time-based detectors fire without new input. */
     public static final Duration DEFAULT_TICK = Duration.ofSeconds(10);
@@ -100,18 +111,19 @@ public final class DetectorTopology {
 
     /** The topics the topology reads and writes (tests give each run topics of its own). */
     public record TopicNames(String calls, String ledgerBlocks, String alerts, String quarantine,
-            String reconcileRepartition, String callGraphRepartition) {
+            String reconcileRepartition, String callGraphRepartition, String ingress) {
         public static final TopicNames DEFAULT = new TopicNames(Topics.CALLS, Topics.LEDGER_BLOCKS, Topics.ALERTS,
-                Topics.QUARANTINE, Topics.DETECTOR_RECONCILE_REPARTITION, Topics.DETECTOR_CALL_GRAPH_REPARTITION);
+                Topics.QUARANTINE, Topics.DETECTOR_RECONCILE_REPARTITION, Topics.DETECTOR_CALL_GRAPH_REPARTITION,
+                Topics.INGRESS);
 
         /** Every name with {@code prefix} in front. */
         public TopicNames withPrefix(String prefix) {
             return new TopicNames(prefix + calls, prefix + ledgerBlocks, prefix + alerts, prefix + quarantine,
-                    prefix + reconcileRepartition, prefix + callGraphRepartition);
+                    prefix + reconcileRepartition, prefix + callGraphRepartition, prefix + ingress);
         }
 
         public List<String> all() {
-            return List.of(calls, ledgerBlocks, alerts, quarantine, reconcileRepartition, callGraphRepartition);
+            return List.of(calls, ledgerBlocks, alerts, quarantine, reconcileRepartition, callGraphRepartition, ingress);
         }
     }
 
@@ -121,30 +133,37 @@ public final class DetectorTopology {
      * @param cycleDelay         how long (event time) a possible call cycle waits for other canisters' events
      * @param callGraphRetention how long an unanswered call or open linked context stays in the call graph
      * @param topics             topic names
+     * @param ingressRateWindow  RATE_ANOMALY window over boundary-node ingress events
+     * @param ingressRateLimit   update calls per client hash and method within that window before an alert
      */
     public record Options(Duration tick, Duration reconcileWindow, Duration cycleDelay, Duration callGraphRetention,
-            TopicNames topics) {
+            TopicNames topics, Duration ingressRateWindow, int ingressRateLimit) {
         public static final Options DEFAULT = new Options(DEFAULT_TICK, Duration.ofMinutes(5), Duration.ofSeconds(10),
-                Duration.ofNanos(CallGraph.DEFAULT_RETENTION_NANOS), TopicNames.DEFAULT);
+                Duration.ofNanos(CallGraph.DEFAULT_RETENTION_NANOS), TopicNames.DEFAULT, Duration.ofMinutes(1), 60);
+
+        public Options withIngressRate(Duration window, int limit) {
+            return new Options(tick, reconcileWindow, cycleDelay, callGraphRetention, topics, window, limit);
+        }
 
         public Options withTick(Duration t) {
-            return new Options(t, reconcileWindow, cycleDelay, callGraphRetention, topics);
+            return new Options(t, reconcileWindow, cycleDelay, callGraphRetention, topics,
+                    ingressRateWindow, ingressRateLimit);
         }
 
         public Options withReconcileWindow(Duration w) {
-            return new Options(tick, w, cycleDelay, callGraphRetention, topics);
+            return new Options(tick, w, cycleDelay, callGraphRetention, topics, ingressRateWindow, ingressRateLimit);
         }
 
         public Options withCycleDelay(Duration d) {
-            return new Options(tick, reconcileWindow, d, callGraphRetention, topics);
+            return new Options(tick, reconcileWindow, d, callGraphRetention, topics, ingressRateWindow, ingressRateLimit);
         }
 
         public Options withCallGraphRetention(Duration r) {
-            return new Options(tick, reconcileWindow, cycleDelay, r, topics);
+            return new Options(tick, reconcileWindow, cycleDelay, r, topics, ingressRateWindow, ingressRateLimit);
         }
 
         public Options withTopics(TopicNames t) {
-            return new Options(tick, reconcileWindow, cycleDelay, callGraphRetention, t);
+            return new Options(tick, reconcileWindow, cycleDelay, callGraphRetention, t, ingressRateWindow, ingressRateLimit);
         }
     }
 
@@ -214,6 +233,18 @@ public final class DetectorTopology {
         t.addSink(SINK_RECONCILE_ALERTS, topics.alerts(), strings.serializer(), bytes.serializer(), PROCESSOR_RECONCILE);
         t.addSink(SINK_RECONCILE_QUARANTINE, topics.quarantine(), strings.serializer(), bytes.serializer(),
                 PROCESSOR_RECONCILE);
+
+        // 4: boundary-node ingress, per canister.
+        t.addSource(SOURCE_INGRESS, strings.deserializer(), bytes.deserializer(), topics.ingress());
+        IngressRateDetector ingressRate = new IngressRateDetector(options.ingressRateWindow().toNanos(),
+                options.ingressRateLimit(), INGRESS_MAX_TRACKED);
+        t.addProcessor(PROCESSOR_INGRESS_RATE, () -> new IngressRateProcessor(ingressRate, metrics), SOURCE_INGRESS);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_INGRESS_RATE),
+                strings, new JsonSerde<>(IngressRateDetector.State.class)), PROCESSOR_INGRESS_RATE);
+        t.addStateStore(CommitHook.builder(STORE_INGRESS_COMMIT_HOOK), PROCESSOR_INGRESS_RATE);
+        t.addSink(SINK_INGRESS_ALERTS, topics.alerts(), strings.serializer(), bytes.serializer(), PROCESSOR_INGRESS_RATE);
+        t.addSink(SINK_INGRESS_QUARANTINE, topics.quarantine(), strings.serializer(), bytes.serializer(),
+                PROCESSOR_INGRESS_RATE);
 
         // 3: all canisters on one partition.
         t.addSource(SOURCE_CALL_GRAPH, strings.deserializer(), bytes.deserializer(), topics.callGraphRepartition());

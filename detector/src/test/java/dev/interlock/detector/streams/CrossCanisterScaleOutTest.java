@@ -53,6 +53,9 @@ class CrossCanisterScaleOutTest {
     @TempDir
     Path stateDirs;
 
+    /** calls, ledger blocks, reconcile, call graph, ingress: one task per sub-topology and partition. */
+    private static final int SUBTOPOLOGIES = 5;
+
     @Test
     void twoInstancesRaiseTheSameCrossCanisterAlertsAsOneEachOnce() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
@@ -67,9 +70,9 @@ class CrossCanisterScaleOutTest {
             KafkaStreams twoB = start(pair, "scale-two-" + run, "two-b", all);
             await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).until(() ->
                     all.stream().allMatch(s -> s.state() == KafkaStreams.State.RUNNING)
-                            && activeTasks(one) == 4 * PARTITIONS
+                            && activeTasks(one) == SUBTOPOLOGIES * PARTITIONS
                             && activeTasks(twoA) > 0 && activeTasks(twoB) > 0
-                            && activeTasks(twoA) + activeTasks(twoB) == 4 * PARTITIONS);
+                            && activeTasks(twoA) + activeTasks(twoB) == SUBTOPOLOGIES * PARTITIONS);
 
             publish(single);
             publish(pair);

@@ -311,13 +311,14 @@ class CrossCanisterTopologyTest {
     void topologyHasOneSubTopologyPerKeyAndTheRepartitionTopicsBetweenThem() {
         TopologyDescription d = topology().describe();
 
-        assertThat(d.subtopologies()).hasSize(4);
+        assertThat(d.subtopologies()).hasSize(5);
         assertThat(d.subtopologies()).extracting(s -> s.nodes().stream().map(TopologyDescription.Node::name)
                 .sorted().toList()).containsExactlyInAnyOrder(
                         List.of("alerts", "calls", "calls-to-call-graph", "calls-to-reconcile", "cross-route", "detect",
                                 "quarantine"),
                         List.of("block-route", "blocks-quarantine", "blocks-to-reconcile", "ledger-blocks"),
                         List.of("reconcile", "reconcile-alerts", "reconcile-quarantine", "reconcile-repartition"),
-                        List.of("call-graph", "call-graph-alerts", "call-graph-quarantine", "call-graph-repartition"));
+                        List.of("call-graph", "call-graph-alerts", "call-graph-quarantine", "call-graph-repartition"),
+                        List.of("ingress", "ingress-alerts", "ingress-quarantine", "ingress-rate"));
     }
 }

@@ -103,6 +103,32 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void boundaryNodeIngressOverTheClientLimitRaisesRateAnomalyAndAMalformedIngressRecordIsQuarantined() {
+        TestInputTopic<String, byte[]> ingress = driver.createInputTopic(Topics.INGRESS, new StringSerializer(),
+                new ByteArraySerializer());
+        ingress.pipeInput("bkyz2-fmaaa-aaaaa-qaaaq-cai", "{oops".getBytes(StandardCharsets.UTF_8));
+        long t0 = 1_767_225_600L * 1_000_000_000L;
+        for (int i = 0; i < 61; i++) {
+            var e = dev.interlock.detector.ingress.IngressEvents.event(i, t0 + i, "call", "mint", "beef", null);
+            ingress.pipeInput(e.canister(), Json.encode(e));
+        }
+
+        List<TestRecord<String, byte[]>> out = alerts.readRecordsToList();
+        assertThat(out).singleElement().satisfies(r -> {
+            Alert alert = Json.decode(r.value(), Alert.class);
+            assertThat(alert.alertClass()).isEqualTo(AlertClass.RATE_ANOMALY);
+            assertThat(alert.callers()).containsExactly("client-hash:beef");
+            assertThat(alert.evidence().eventIds()).containsExactly("bn1.example/req-60");
+        });
+        assertThat(quarantine.readRecordsToList()).singleElement().satisfies(q -> assertThat(new String(
+                q.headers().lastHeader(Topics.HEADER_QUARANTINE_REASON).value(), StandardCharsets.UTF_8))
+                .startsWith("not a valid IngressEvent JSON"));
+        org.apache.kafka.streams.state.KeyValueStore<String, dev.interlock.detector.ingress.IngressRateDetector.State>
+                store = driver.getKeyValueStore(DetectorTopology.STORE_INGRESS_RATE);
+        assertThat(store.get("bkyz2-fmaaa-aaaaa-qaaaq-cai").counts).containsEntry("beef|mint", 61);
+    }
+
+    @Test
     void malformedRecordIsQuarantinedWithItsReasonAndLaterEventsStillDetect() {
         calls.pipeInput(Trace.CANISTER, "{not json".getBytes(StandardCharsets.UTF_8));
         calls.pipeInput(Trace.CANISTER, "{\"id\":\"x\",\"canister\":\"c\",\"kind\":\"CALL\",\"context\":\"k\"}"
