@@ -15,6 +15,8 @@ import dev.interlock.dashboard.DashboardConfig;
 import dev.interlock.dashboard.store.AlertRepository;
 import dev.interlock.dashboard.store.AlertRepository.AlertFilter;
 import dev.interlock.model.AlertClass;
+import dev.interlock.model.api.ApiErrorCode;
+import dev.interlock.model.api.ApiException;
 
 /** Alerts API: {@code GET /api/alerts?class=&canister=&limit=} and {@code GET /api/alerts/{id}}. */
 @Path("/api/alerts")

@@ -7,6 +7,10 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import dev.interlock.model.api.ApiError;
+import dev.interlock.model.api.ApiErrorCode;
+import dev.interlock.model.api.ApiException;
+
 /** Turns errors into HTTP responses in one place; clients never see stack traces. */
 public class ApiExceptionMappers {
     private static final Logger LOG = Logger.getLogger(ApiExceptionMappers.class);

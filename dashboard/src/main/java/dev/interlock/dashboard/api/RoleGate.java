@@ -4,6 +4,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.interlock.dashboard.DashboardRole;
+import dev.interlock.model.api.ApiErrorCode;
+import dev.interlock.model.api.ApiException;
 
 /** API and pages belong to the dashboard role: instances without it answer 404, saying why. */
 @ApplicationScoped

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
+import dev.interlock.model.api.ApiErrorCode;
+import dev.interlock.model.api.ApiException;
+
 class AlertFilterTest {
     @Test
     void unknownAlertClassIsAnInvalidRequestNamingTheKnownClasses() {

@@ -71,6 +71,15 @@ public final class CanisterLogClient {
         return c.lastInstallTimestamp(canister);
     }
 
+    /**
+     * {@code canister}'s status through {@code canister_status}, an update call with this client's identity (see
+     * {@link CanisterStatusClient}: controllers and allowed status viewers only); its {@code logMemoryLimit} is the log
+     * buffer's size where the replica reports it.
+     */
+    public CanisterStatusClient.CanisterStatus status(Principal canister) {
+        return new CanisterStatusClient(new UpdateClient(client, java.time.Duration.ofSeconds(60)), limits).status(canister);
+    }
+
     /** 0 args record, 1 opt filter, 2 filter variant, 3 range. */
     private static List<CandidType> argTable() {
         return List.of(CandidType.Record.of(new CandidType.Field(CANISTER_ID, CandidType.PRINCIPAL),

@@ -61,6 +61,10 @@ public final class QueryClient {
         return identity;
     }
 
+    Clock clock() {
+        return clock;
+    }
+
     /** Calls {@code method} of {@code canister} (effective id = the canister) with Candid {@code arg}; returns the Candid reply. */
     public byte[] query(Principal canister, String method, byte[] arg) {
         return query(canister, canister, method, arg);
@@ -130,8 +134,11 @@ public final class QueryClient {
         return sign(fields);
     }
 
-    /** The envelope of {@code fields} (values: byte[], String, Long, or a list of lists of byte[] for paths), signed unless anonymous. */
-    private byte[] sign(java.util.Map<String, Object> fields) {
+    /**
+     * The envelope of {@code fields} (values: byte[], String, Long, or a list of lists of byte[] for paths), signed unless
+     * anonymous; {@link UpdateClient} builds its call envelopes here too.
+     */
+    byte[] sign(java.util.Map<String, Object> fields) {
         ObjectNode content = CBOR.createObjectNode();
         fields.forEach((k, v) -> {
             if (v instanceof byte[] b) {
@@ -170,7 +177,7 @@ public final class QueryClient {
         return postTo(version, effective, "query", envelope);
     }
 
-    private HttpResponse<InputStream> postTo(String version, Principal effective, String endpoint, byte[] envelope) {
+    HttpResponse<InputStream> postTo(String version, Principal effective, String endpoint, byte[] envelope) {
         URI uri = gateway.resolve("/api/" + version + "/canister/" + effective + "/" + endpoint);
         HttpRequest req = HttpRequest.newBuilder(uri).timeout(timeout).header("Content-Type", "application/cbor")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(envelope)).build();
@@ -229,7 +236,7 @@ public final class QueryClient {
         }
     }
 
-    private byte[] read(HttpResponse<InputStream> r, String what) {
+    byte[] read(HttpResponse<InputStream> r, String what) {
         try (InputStream in = r.body()) {
             byte[] body = in.readNBytes(maxReplyBytes + 1);
             if (body.length > maxReplyBytes) {
@@ -242,7 +249,7 @@ public final class QueryClient {
         }
     }
 
-    private static void drain(HttpResponse<InputStream> r) {
+    static void drain(HttpResponse<InputStream> r) {
         try (InputStream in = r.body()) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
         } catch (IOException ignored) {

@@ -20,6 +20,18 @@ public interface IngestConfig {
     /** Ledgers to follow, each under a name of your choice: {@code interlock.ingest.ledgers.<name>.*}. */
     Map<String, Ledger> ledgers();
 
+    /**
+     * The ledgers and canisters configured here seed table {@code targets}; the ingest role runs what the table holds and
+     * follows its changes (docs/targets.md).
+     */
+    Targets targets();
+
+    interface Targets {
+        /** How often the ingest role looks for changes to table {@code targets} made by other instances. */
+        @WithDefault("2s")
+        Duration refresh();
+    }
+
     /** Canisters whose logs to poll, each under a name of your choice: {@code interlock.ingest.canisters.<name>.*}. */
     Map<String, CanisterLogs> canisters();
 
@@ -41,9 +53,11 @@ public interface IngestConfig {
         @WithDefault("2s")
         Duration pollInterval();
 
-        /** The canister's {@code log_memory_limit} in bytes (4096 unless raised); used for the fill warnings. */
-        @WithDefault("4096")
-        int logBufferBytes();
+        /**
+         * The canister's {@code log_memory_limit} in bytes, for the fill warnings; unset: read with {@code canister_status}
+         * (controllers and allowed status viewers), else 4096.
+         */
+        java.util.OptionalInt logBufferBytes();
 
         /** Timeout of one query. */
         @WithDefault("30s")

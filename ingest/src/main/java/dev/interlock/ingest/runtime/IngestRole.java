@@ -1,9 +1,11 @@
 package dev.interlock.ingest.runtime;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,17 +15,40 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import dev.interlock.ingest.source.Source;
+import dev.interlock.ingest.targets.TargetFactory;
+import dev.interlock.ingest.targets.TargetSeeder;
+import dev.interlock.ingest.targets.TargetStore;
+import dev.interlock.ingest.targets.TargetSupervisor;
+import dev.interlock.ingest.targets.TargetTypes;
 import dev.interlock.model.ServiceRole;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Identifier;
 
-/** The ingest role: every configured source on its own thread, each publishing transactionally. */
+/**
+ * The ingest role: every source on its own thread, each publishing transactionally. Sources come from the
+ * {@link SourceFactory} beans (demo, boundary nodes) and from table {@code targets} (ledgers, canister logs: seeded
+ * from the {@link TargetFactory} beans' configuration, then followed by the {@link TargetSupervisor}).
+ */
 @ApplicationScoped
 public class IngestRole implements ServiceRole {
     private static final Logger LOG = Logger.getLogger(IngestRole.class);
+    /** How long a stopping runner may take to commit its batch in flight before it is interrupted. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     @Inject
     Instance<SourceFactory> factories;
+
+    @Inject
+    Instance<TargetFactory> targetFactories;
+
+    @Inject
+    TargetTypes targetTypes;
+
+    @Inject
+    TargetStore targetStore;
+
+    @Inject
+    TargetSupervisor targets;
 
     @Inject
     IngestConfig config;
@@ -35,8 +60,8 @@ public class IngestRole implements ServiceRole {
     @Inject
     MeterRegistry registry;
 
-    private final List<SourceRunner> runners = new ArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
+    private final List<RunningSource> running = new CopyOnWriteArrayList<>();
+    private volatile boolean active;
 
     @Override
     public String name() {
@@ -52,40 +77,55 @@ public class IngestRole implements ServiceRole {
     public void start() {
         for (SourceFactory factory : factories) {
             for (Source source : factory.create()) {
-                SourceRunner runner = new SourceRunner(source, kafka,
-                        () -> new Backoff(config.retry().initial(), config.retry().max()), registry);
-                Thread t = new Thread(runner, "ingest-" + source.id());
-                t.setDaemon(true);
-                runners.add(runner);
-                threads.add(t);
-                t.start();
+                launch(source);
             }
         }
+        List<TargetFactory.Configured> configured = new ArrayList<>();
+        targetFactories.forEach(f -> configured.addAll(f.configured()));
+        TargetSeeder.seed(configured, targetTypes, targetStore);
+        targets.start(this::launchTarget, config.targets().refresh());
         active = true;
         LOG.infof("Ingest role started with sources %s",
-                runners.stream().map(SourceRunner::sourceId).collect(Collectors.toList()));
+                running.stream().map(RunningSource::sourceId).collect(Collectors.toList()));
+    }
+
+    private RunningSource launch(Source source) {
+        RunningSource r = RunningSource.start(source, kafka, config.retry(), registry);
+        running.add(r);
+        return r;
+    }
+
+    /** A target's runner: forgotten here once it stopped. */
+    private TargetSupervisor.Handle launchTarget(Source source) {
+        RunningSource r = launch(source);
+        return new TargetSupervisor.Handle() {
+            @Override
+            public Map<String, Object> status() {
+                return r.status();
+            }
+
+            @Override
+            public void requestStop() {
+                r.requestStop();
+            }
+
+            @Override
+            public void awaitStop() {
+                r.awaitStop(STOP_GRACE);
+                running.remove(r);
+            }
+        };
     }
 
     @Override
     public void stop() {
         active = false;
-        runners.forEach(SourceRunner::stop);
+        targets.stop();
+        running.forEach(RunningSource::requestStop);
         // Let a batch in flight commit; only a runner stuck past the grace period is interrupted.
-        for (Thread t : threads) {
-            try {
-                t.join(10_000);
-                if (t.isAlive()) {
-                    t.interrupt();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        runners.clear();
-        threads.clear();
+        running.forEach(r -> r.awaitStop(STOP_GRACE));
+        running.clear();
     }
-
-    private volatile boolean active;
 
     /** True while the role runs on this instance. */
     public boolean active() {
@@ -94,12 +134,12 @@ public class IngestRole implements ServiceRole {
 
     /** Each source's progress, for {@code GET /api/ingest/status}; empty when the role does not run here. */
     public List<Map<String, Object>> status() {
-        return List.copyOf(runners).stream().map(SourceRunner::status).collect(Collectors.toList());
+        return running.stream().map(RunningSource::status).collect(Collectors.toList());
     }
 
     @Override
     public String problem() {
-        String problems = runners.stream().map(SourceRunner::problem).filter(Objects::nonNull)
+        String problems = running.stream().map(RunningSource::problem).filter(Objects::nonNull)
                 .collect(Collectors.joining("; "));
         return problems.isEmpty() ? null : problems;
     }

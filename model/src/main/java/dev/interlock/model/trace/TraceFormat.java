@@ -128,7 +128,7 @@ public final class TraceFormat {
                 }
             }
             case JOURNAL_RESULT -> {
-                if (!n.get("ok").isBoolean()) {
+                if (n.hasNonNull("ok") && !n.get("ok").isBoolean()) { // a missing "ok" is reported as required above
                     problems.add("field \"ok\" must be true or false");
                 }
             }

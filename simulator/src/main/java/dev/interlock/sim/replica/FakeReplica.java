@@ -46,6 +46,8 @@ import dev.interlock.sim.ledger.IcrcLedger;
  * builds it; the BLS signature is zeros, since Interlock does not verify signatures yet). Ledgers served
  * with {@link #serveIcp} answer as the ICP ledger does instead ({@code query_encoded_blocks}, archives'
  * {@code get_encoded_blocks}).
+ * Canister logs served with {@link #serveLogs} answer {@code fetch_canister_logs} (a query) and, as update calls,
+ * {@code canister_status} (see {@link #controllers}).
  * Faults are injected by {@link #inject}.
  */
 public final class FakeReplica implements AutoCloseable {
@@ -56,6 +58,7 @@ public final class FakeReplica implements AutoCloseable {
     private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
     private static final Pattern PATH = Pattern.compile("/api/v[23]/canister/([a-z0-9-]+)/query");
     private static final Pattern READ_STATE = Pattern.compile("/api/v[23]/canister/([a-z0-9-]+)/read_state");
+    private static final Pattern CALL = Pattern.compile("/api/v([234])/canister/([a-z0-9-]+)/call");
 
     /** What a request looked like, for fault rules. */
     public record Request(Principal canister, String method) {
@@ -201,6 +204,11 @@ public final class FakeReplica implements AutoCloseable {
                 readState(x, Principal.fromText(rs.group(1)));
                 return;
             }
+            Matcher call = CALL.matcher(x.getRequestURI().getPath());
+            if ("POST".equals(x.getRequestMethod()) && call.matches()) {
+                call(x, Integer.parseInt(call.group(1)), Principal.fromText(call.group(2)), n);
+                return;
+            }
             Matcher m = PATH.matcher(x.getRequestURI().getPath());
             if (!"POST".equals(x.getRequestMethod()) || !m.matches()) {
                 send(x, 404, "not found".getBytes());
@@ -235,6 +243,9 @@ public final class FakeReplica implements AutoCloseable {
                 if (fault instanceof Fault.Http h) {
                     send(x, h.status(), h.body());
                     return;
+                }
+                if (fault instanceof Fault.Delay d) {
+                    sleep(d.millis());
                 }
                 send(x, 200, management(effective, sender, method, arg));
                 return;
@@ -273,6 +284,15 @@ public final class FakeReplica implements AutoCloseable {
         if (!sender.equals(Principal.selfAuthenticating(der))) {
             throw new IllegalArgumentException("sender " + sender + " is not the principal of sender_pubkey");
         }
+        byte[] signed = dev.interlock.ic.RequestId.signedBytes(requestId(content));
+        if (!Signatures.verify(der, signed, envelope.path("sender_sig").binaryValue())) {
+            throw new IllegalArgumentException("sender_sig does not verify");
+        }
+        return sender;
+    }
+
+    /** The request id of a query or call envelope's content (blobs, texts and numbers only). */
+    private static byte[] requestId(JsonNode content) throws IOException {
         Map<String, Object> fields = new LinkedHashMap<>();
         var it = content.fields();
         while (it.hasNext()) {
@@ -280,11 +300,7 @@ public final class FakeReplica implements AutoCloseable {
             fields.put(f.getKey(), f.getValue().isBinary() ? f.getValue().binaryValue()
                     : f.getValue().isTextual() ? f.getValue().asText() : (Object) f.getValue().asLong());
         }
-        byte[] signed = dev.interlock.ic.RequestId.signedBytes(dev.interlock.ic.RequestId.of(fields));
-        if (!Signatures.verify(der, signed, envelope.path("sender_sig").binaryValue())) {
-            throw new IllegalArgumentException("sender_sig does not verify");
-        }
-        return sender;
+        return dev.interlock.ic.RequestId.of(fields);
     }
 
     private final Map<Principal, LogView> logs = new ConcurrentHashMap<>();
@@ -299,13 +315,26 @@ public final class FakeReplica implements AutoCloseable {
         installedAt.put(canister, nanos);
     }
 
-    /** Answers {@code read_state} with a certificate holding the canister's last install time, if known. */
+    /**
+     * Answers {@code read_state} with a certificate holding the canister's last install time, if known, and the status
+     * of the calls whose {@code /request_status/<id>} the request asks for (those of asynchronous v2 calls).
+     */
     private void readState(HttpExchange x, Principal canister) throws IOException {
-        CBOR.readTree(x.getRequestBody().readAllBytes());
+        JsonNode envelope = CBOR.readTree(x.getRequestBody().readAllBytes());
         HashTree own = installedAt.containsKey(canister)
                 ? new HashTree.Labeled(ascii("last_install_timestamp"), new HashTree.Leaf(Leb128.unsigned(installedAt.get(canister))))
                 : new HashTree.Empty();
-        HashTree tree = new HashTree.Fork(new HashTree.Labeled(ascii("canister"), new HashTree.Labeled(canister.bytes(), own)),
+        HashTree statuses = new HashTree.Empty();
+        for (JsonNode path : envelope.path("content").path("paths")) {
+            if (path.size() == 2 && java.util.Arrays.equals(path.get(0).binaryValue(), ascii("request_status"))) {
+                HashTree status = callStatus.get(java.util.HexFormat.of().formatHex(path.get(1).binaryValue()));
+                if (status != null) {
+                    statuses = new HashTree.Fork(statuses, new HashTree.Labeled(path.get(1).binaryValue(), status));
+                }
+            }
+        }
+        HashTree tree = new HashTree.Fork(new HashTree.Fork(new HashTree.Labeled(ascii("canister"),
+                new HashTree.Labeled(canister.bytes(), own)), new HashTree.Labeled(ascii("request_status"), statuses)),
                 new HashTree.Labeled(ascii("time"), new HashTree.Leaf(Leb128.unsigned(timeNanos))));
         ObjectNode cert = CBOR.createObjectNode();
         cert.set("tree", tree.toNode());
@@ -326,6 +355,115 @@ public final class FakeReplica implements AutoCloseable {
      */
     public void serveLogs(Principal canister, dev.interlock.sim.engine.CanisterLog log, java.util.Set<Principal> viewers) {
         logs.put(canister, new LogView(log, java.util.Set.copyOf(viewers)));
+    }
+
+    private final Map<Principal, java.util.Set<Principal>> controllers = new ConcurrentHashMap<>();
+    private final Map<Principal, java.util.Set<Principal>> statusViewers = new ConcurrentHashMap<>();
+    private volatile boolean logMemoryLimitInStatus = true;
+    /** Final statuses of calls by request id (hex), as {@code /request_status/<id>} subtrees, for {@code read_state}. */
+    private final Map<String, HashTree> callStatus = new ConcurrentHashMap<>();
+
+    /**
+     * Makes {@code owners} the controllers of {@code canister} (whose log {@link #serveLogs} serves): they may call
+     * {@code canister_status}, which reports the log buffer's limit as {@code settings.log_memory_limit}; so may
+     * {@code statusViewers} (the {@code status_visibility} setting's allowed viewers). Anyone else is refused before
+     * execution, as the replica refuses a non-controller.
+     */
+    public void controllers(Principal canister, java.util.Set<Principal> owners, java.util.Set<Principal> statusViewers) {
+        controllers.put(canister, java.util.Set.copyOf(owners));
+        this.statusViewers.put(canister, java.util.Set.copyOf(statusViewers));
+    }
+
+    /** Whether {@code canister_status} replies carry {@code settings.log_memory_limit} (the interface spec's ic.did lacks it). */
+    public void logMemoryLimitInStatus(boolean present) {
+        logMemoryLimitInStatus = present;
+    }
+
+    /**
+     * An update call: on v4 and v3 answered synchronously (a certificate of {@code /request_status/<id>}, or a
+     * {@code non_replicated_rejection} when the sender may not call the method), on v2 with 202 and the status left
+     * for {@code read_state}. Only the management canister's {@code canister_status} is served.
+     */
+    private void call(HttpExchange x, int version, Principal effective, long n) throws IOException {
+        JsonNode envelope;
+        JsonNode content;
+        try {
+            envelope = CBOR.readTree(x.getRequestBody().readAllBytes());
+            content = envelope.get("content");
+        } catch (IOException e) {
+            send(x, 400, ("malformed CBOR: " + e.getMessage()).getBytes());
+            return;
+        }
+        if (content == null || !"call".equals(content.path("request_type").asText())) {
+            send(x, 400, "expected a call envelope".getBytes());
+            return;
+        }
+        Principal sender;
+        try {
+            sender = authenticate(envelope, content);
+        } catch (IllegalArgumentException e) {
+            send(x, 400, ("invalid signature: " + e.getMessage()).getBytes());
+            return;
+        }
+        Principal canister = Principal.of(content.get("canister_id").binaryValue());
+        String method = content.get("method_name").asText();
+        Fault fault = faults.apply(new Request(effective, method), n);
+        if (fault instanceof Fault.Http h) {
+            send(x, h.status(), h.body());
+            return;
+        }
+        if (fault instanceof Fault.Delay d) {
+            sleep(d.millis());
+        }
+        byte[] id = requestId(content);
+        HashTree status;
+        if (!canister.equals(Principal.MANAGEMENT) || !method.equals("canister_status")) {
+            status = rejectedStatus(5, "Canister " + canister + " has no update method '" + method + "' served here", "IC0536");
+        } else {
+            LogView view = logs.get(effective);
+            java.util.Set<Principal> owners = controllers.getOrDefault(effective, java.util.Set.of());
+            if (view == null) {
+                send(x, 200, nonReplicatedRejection(3, "Canister " + effective + " not found", "IC0301"));
+                return;
+            }
+            if (!owners.contains(sender) && !statusViewers.getOrDefault(effective, java.util.Set.of()).contains(sender)) {
+                send(x, 200, nonReplicatedRejection(5, "Only controllers of canister " + effective
+                        + " can call ic00 method canister_status", "IC0512"));
+                return;
+            }
+            java.util.OptionalLong limit = logMemoryLimitInStatus ? java.util.OptionalLong.of(view.log().limit())
+                    : java.util.OptionalLong.empty();
+            byte[] reply = dev.interlock.ic.agent.CanisterStatusClient.encodeReply(new dev.interlock.ic.agent.CanisterStatusClient
+                    .CanisterStatus("running", List.copyOf(owners), limit), List.copyOf(view.viewers()));
+            status = new HashTree.Fork(new HashTree.Labeled(ascii("reply"), new HashTree.Leaf(reply)),
+                    new HashTree.Labeled(ascii("status"), new HashTree.Leaf(ascii("replied"))));
+        }
+        if (version == 2) {
+            callStatus.put(java.util.HexFormat.of().formatHex(id), status);
+            send(x, 202, new byte[0]);
+            return;
+        }
+        HashTree tree = new HashTree.Fork(new HashTree.Labeled(ascii("request_status"), new HashTree.Labeled(id, status)),
+                new HashTree.Labeled(ascii("time"), new HashTree.Leaf(Leb128.unsigned(timeNanos))));
+        ObjectNode cert = CBOR.createObjectNode();
+        cert.set("tree", tree.toNode());
+        cert.put("signature", new byte[48]);
+        ObjectNode answer = CBOR.createObjectNode().put("status", "replied");
+        answer.put("certificate", selfDescribed(cert));
+        send(x, 200, selfDescribed(answer));
+    }
+
+    private static HashTree rejectedStatus(int code, String message, String errorCode) {
+        return new HashTree.Fork(new HashTree.Fork(
+                new HashTree.Labeled(ascii("error_code"), new HashTree.Leaf(ascii(errorCode))),
+                new HashTree.Labeled(ascii("reject_code"), new HashTree.Leaf(Leb128.unsigned(code)))),
+                new HashTree.Fork(new HashTree.Labeled(ascii("reject_message"), new HashTree.Leaf(message.getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8))), new HashTree.Labeled(ascii("status"), new HashTree.Leaf(ascii("rejected")))));
+    }
+
+    private static byte[] nonReplicatedRejection(int code, String message, String errorCode) throws IOException {
+        return selfDescribed(CBOR.createObjectNode().put("status", "non_replicated_rejection").put("reject_code", code)
+                .put("reject_message", message).put("error_code", errorCode));
     }
 
     private byte[] management(Principal effective, Principal sender, String method, byte[] arg) throws IOException {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 import org.jboss.logging.Logger;
 
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.interlock.ic.Principal;
 import dev.interlock.ic.agent.CanisterLogClient;
+import dev.interlock.ic.agent.CanisterStatusClient;
 import dev.interlock.ic.agent.IcException;
 import dev.interlock.ic.identity.Identity;
 import dev.interlock.ingest.calls.CallLogProcessor;
@@ -43,6 +45,10 @@ import dev.interlock.model.Severity;
  * when the poll returned less than half a buffer (the buffer cannot have overflowed). Each poll's
  * bytes are compared with the buffer size, with a warning before records are lost.
  *
+ * <p>The buffer size is configured, or else read with {@code canister_status} ({@code settings.log_memory_limit}) at
+ * start and after each reinstall; where that call is refused (the identity is no controller or allowed status viewer)
+ * or the reply lacks the field, the IC's default of 4096 bytes is assumed and one warning says why.
+ *
  * <p>The cursor is JSON: {@code {"idx": last committed idx, or -1}}.
  */
 public final class CanisterLogSource implements Source {
@@ -53,8 +59,18 @@ public final class CanisterLogSource implements Source {
     private final CanisterLogClient client;
     private final Identity identity;
     private final Duration pollInterval;
-    private final int bufferBytes;
+    private final OptionalInt configuredBufferBytes;
     private final Clock clock;
+
+    /** The IC's default {@code log_memory_limit}. */
+    public static final int DEFAULT_BUFFER_BYTES = 4096;
+    private static final long STATUS_RETRY_MILLIS = 10 * 60_000L;
+
+    private volatile int bufferBytes;
+    /** Where {@link #bufferBytes} comes from: configured, canister_status, or the default and why. */
+    private volatile String bufferSource;
+    /** When to ask canister_status (again); {@code Long.MAX_VALUE}: not before the next reinstall. */
+    private long statusDue;
 
     /** What this instance read beyond the committed cursor (records of open messages). */
     private String expectedCursor;
@@ -69,12 +85,21 @@ public final class CanisterLogSource implements Source {
 
     public CanisterLogSource(String id, Principal canister, CanisterLogClient client, Identity identity, Duration pollInterval,
             int bufferBytes, Clock clock) {
+        this(id, canister, client, identity, pollInterval, OptionalInt.of(bufferBytes), clock);
+    }
+
+    /** {@code bufferBytes} empty: read from {@code canister_status}, falling back to {@link #DEFAULT_BUFFER_BYTES}. */
+    public CanisterLogSource(String id, Principal canister, CanisterLogClient client, Identity identity, Duration pollInterval,
+            OptionalInt bufferBytes, Clock clock) {
         this.id = id;
         this.canister = canister;
         this.client = client;
         this.identity = identity;
         this.pollInterval = pollInterval;
-        this.bufferBytes = bufferBytes;
+        this.configuredBufferBytes = bufferBytes;
+        this.bufferBytes = bufferBytes.orElse(DEFAULT_BUFFER_BYTES);
+        this.bufferSource = bufferBytes.isPresent() ? "configured" : "not read yet";
+        this.statusDue = bufferBytes.isPresent() ? Long.MAX_VALUE : Long.MIN_VALUE;
         this.clock = clock;
     }
 
@@ -96,6 +121,7 @@ public final class CanisterLogSource implements Source {
         m.put("lastIdx", committed);
         m.put("lastPollBytes", lastPollBytes);
         m.put("logBufferBytes", bufferBytes);
+        m.put("logBufferSource", bufferSource);
         m.put("logGaps", gaps);
         m.put("reinstalls", reinstalls);
         return m;
@@ -112,6 +138,9 @@ public final class CanisterLogSource implements Source {
             resume(cursor);
         }
         String name = canister.toString();
+        if (clock.millis() >= statusDue) {
+            learnBufferSize();
+        }
         List<CanisterLogClient.LogRecord> got;
         try {
             got = client.fetch(canister, lastSeen + 1);
@@ -163,6 +192,9 @@ public final class CanisterLogSource implements Source {
             reinstalls++;
             String how = certified.isPresent() ? "reinstall certified by last_install_timestamp" : "reinstall suspected";
             LOG.warnf("Canister %s: log records %d..%d vanished (%s)", name, from, to, how);
+            if (configuredBufferBytes.isEmpty()) {
+                learnBufferSize(); // the new module may have come with another log_memory_limit
+            }
             return LogLine.of(name, to + 1, atNanos, LogLine.KIND_REINSTALL, "log purged (" + how + "): " + count
                     + " unread records destroyed, idx " + from + ".." + to);
         }
@@ -183,6 +215,42 @@ public final class CanisterLogSource implements Source {
             LOG.debugf("Canister %s: last_install_timestamp unavailable (%s); deciding by the buffer fill", canister, e.getMessage());
             return java.util.Optional.empty();
         }
+    }
+
+    /**
+     * Reads the buffer size with {@code canister_status}; where that is refused, fails or does not report
+     * {@code log_memory_limit}, assumes {@link #DEFAULT_BUFFER_BYTES} and says why in one warning. A transport failure
+     * is retried after ten minutes; a refusal or a reply without the field not before the next reinstall.
+     */
+    private void learnBufferSize() {
+        statusDue = Long.MAX_VALUE;
+        String why;
+        try {
+            CanisterStatusClient.CanisterStatus s = client.status(canister);
+            if (s.logMemoryLimit().isPresent() && s.logMemoryLimit().getAsLong() > 0) {
+                int size = (int) Math.min(Integer.MAX_VALUE, s.logMemoryLimit().getAsLong());
+                if (size != bufferBytes || !"canister_status".equals(bufferSource)) {
+                    LOG.infof("Canister %s: its log buffer is %d bytes (log_memory_limit, read with canister_status)", canister, size);
+                }
+                bufferBytes = size;
+                bufferSource = "canister_status";
+                return;
+            }
+            why = "its canister_status reply carries no settings.log_memory_limit";
+        } catch (IcException.Rejected e) {
+            why = ("IC0512".equals(e.errorCode()) || e.rejectMessage().contains("Only controllers")
+                    ? "canister_status refused: " + identity.principal() + " (" + identity.kind() + ") is not a controller or an "
+                            + "allowed status viewer of it"
+                    : "canister_status refused") + " (" + e.getMessage() + ")";
+        } catch (IcException.Transport e) {
+            statusDue = clock.millis() + STATUS_RETRY_MILLIS;
+            why = "canister_status failed (" + e.getMessage() + "); asking again in 10 minutes";
+        }
+        bufferBytes = DEFAULT_BUFFER_BYTES;
+        bufferSource = "default (" + why + ")";
+        LOG.warnf("Canister %s: assuming the IC's default log buffer of %d bytes: %s. Set "
+                + "interlock.ingest.canisters.<name>.log-buffer-bytes to its log_memory_limit for exact fill warnings",
+                canister, DEFAULT_BUFFER_BYTES, why);
     }
 
     private void warnIfFilling(long bytes) {

@@ -161,11 +161,17 @@ public final class CallPushHandler implements AutoCloseable {
                     LOG.warnf("Publishing a pushed batch failed: %s", e.getMessage());
                     return error(503, "UNAVAILABLE", "publishing failed, nothing of this batch was published; send it "
                             + "again", Map.of("Retry-After", "1"));
-                } catch (RuntimeException e) {
+                } catch (org.apache.kafka.common.KafkaException e) {
                     closeSink();
                     LOG.warnf(e, "Cannot publish a pushed batch");
                     return error(503, "UNAVAILABLE", "cannot publish to Kafka now (" + e.getMessage()
                             + "); nothing of this batch was published", Map.of("Retry-After", "5"));
+                } catch (RuntimeException e) {
+                    // not Kafka's trouble: a bug in processing. Retrying would fail the same way, so no 503.
+                    closeSink();
+                    LOG.errorf(e, "Processing a pushed batch failed");
+                    return error(500, "INTERNAL", "processing this batch failed (" + e
+                            + "); nothing of it was published; this is a bug, please report it", Map.of());
                 }
             }
         }

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
@@ -51,9 +52,13 @@ class CanisterLogSourceTest {
     }
 
     private CanisterLogSource source(Identity id) {
+        return source(id, OptionalInt.of(CanisterLog.DEFAULT_LIMIT));
+    }
+
+    private CanisterLogSource source(Identity id, OptionalInt bufferBytes) {
         QueryClient q = new QueryClient(replica.url(), HttpClient.newHttpClient(), Duration.ofSeconds(5), 1 << 20, Clock.systemUTC(), id);
         return new CanisterLogSource("logs-test", CANISTER, new CanisterLogClient(q, CandidDecoder.Limits.DEFAULT), id,
-                Duration.ofMillis(10), CanisterLog.DEFAULT_LIMIT, Clock.systemUTC());
+                Duration.ofMillis(10), bufferBytes, Clock.systemUTC());
     }
 
     private void print(String line) {
@@ -195,5 +200,75 @@ class CanisterLogSourceTest {
         });
         List<IngestRecord> read = source(viewer).poll(null).records();
         assertThat(read).singleElement().isInstanceOfSatisfying(LogLine.class, l -> assertThat(l.content()).isEqualTo("secret"));
+    }
+
+    @Test
+    void withoutAConfiguredSizeAControllerReadsTheBufferSizeFromCanisterStatusAndAgainAfterAReinstall() throws Exception {
+        Identity controller = new Ed25519Identity(new byte[32]);
+        CanisterLog big = new CanisterLog(65_536);
+        replica.serveLogs(CANISTER, big, Set.of());
+        replica.controllers(CANISTER, Set.of(controller.principal()), Set.of());
+        big.append(time += 1_000_000, "before");
+        CanisterLogSource source = source(controller, OptionalInt.empty());
+        assertThat(source.status()).containsEntry("logBufferSource", "not read yet");
+
+        SourceBatch first = source.poll(null);
+        assertThat(source.status()).containsEntry("logBufferBytes", 65_536).containsEntry("logBufferSource", "canister_status");
+
+        // a reinstall with a smaller log_memory_limit: the purged log's idx counts on in the new buffer
+        big.append(time += 1_000_000, "unread");
+        CanisterLog small = new CanisterLog(8_192);
+        for (int i = 0; i < 2; i++) {
+            small.append(time, "gone with the old module");
+        }
+        small.purge();
+        small.append(time += 1_000_000, "after reinstall");
+        replica.installed(CANISTER, time - 1);
+        replica.serveLogs(CANISTER, small, Set.of());
+        SourceBatch second = source.poll(first.cursor());
+        assertThat(second.records()).anyMatch(r -> r instanceof LogLine l && l.kind().equals(LogLine.KIND_REINSTALL));
+        assertThat(source.status()).containsEntry("logBufferBytes", 8_192).containsEntry("reinstalls", 1L);
+    }
+
+    @Test
+    void aReaderThatIsNoControllerFallsBackToTheDefaultBufferSayingWhy() throws Exception {
+        replica.serveLogs(CANISTER, log, Set.of());
+        replica.controllers(CANISTER, Set.of(new Ed25519Identity(new byte[32]).principal()), Set.of());
+        print("public log line");
+        CanisterLogSource source = source(Identity.ANONYMOUS, OptionalInt.empty());
+
+        assertThat(source.poll(null).records()).hasSize(1);
+        assertThat(source.status()).containsEntry("logBufferBytes", 4096);
+        assertThat((String) source.status().get("logBufferSource")).startsWith("default (canister_status refused: " + CALLER
+                + " (anonymous) is not a controller or an allowed status viewer of it").contains("IC0512");
+    }
+
+    @Test
+    void aStatusReplyWithoutLogMemoryLimitFallsBackToTheDefaultSayingWhy() throws Exception {
+        Identity controller = new Ed25519Identity(new byte[32]);
+        replica.serveLogs(CANISTER, new CanisterLog(65_536), Set.of());
+        replica.controllers(CANISTER, Set.of(controller.principal()), Set.of());
+        replica.logMemoryLimitInStatus(false);
+        CanisterLogSource source = source(controller, OptionalInt.empty());
+
+        source.poll(null);
+        assertThat(source.status()).containsEntry("logBufferBytes", 4096).containsEntry("logBufferSource",
+                "default (its canister_status reply carries no settings.log_memory_limit)");
+    }
+
+    @Test
+    void aConfiguredSizeIsUsedWithoutAskingCanisterStatus() throws Exception {
+        replica.serveLogs(CANISTER, log, Set.of());
+        java.util.concurrent.atomic.AtomicInteger statusCalls = new java.util.concurrent.atomic.AtomicInteger();
+        replica.inject((r, n) -> {
+            if (r.method().equals("canister_status")) {
+                statusCalls.incrementAndGet();
+            }
+            return null;
+        });
+        CanisterLogSource source = source(Identity.ANONYMOUS, OptionalInt.of(10_000));
+        source.poll(null);
+        assertThat(source.status()).containsEntry("logBufferBytes", 10_000).containsEntry("logBufferSource", "configured");
+        assertThat(statusCalls).hasValue(0);
     }
 }

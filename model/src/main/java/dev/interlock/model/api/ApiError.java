@@ -1,4 +1,4 @@
-package dev.interlock.dashboard.api;
+package dev.interlock.model.api;
 
 /** The JSON body of every API error. */
 public record ApiError(String code, String message) {

@@ -1,4 +1,4 @@
-package dev.interlock.dashboard.api;
+package dev.interlock.model.api;
 
 /** An error the API reports to its client as {@code {"code": ..., "message": ...}}. */
 public class ApiException extends RuntimeException {
