@@ -92,6 +92,7 @@ public final class ServiceBench {
                 .property("interlock.data-dir", dir.resolve("data").toString())
                 .property("interlock.ingest.demo.enabled", "false")
                 .property("interlock.detect.stream-threads", System.getProperty("bench.stream-threads", "1"))
+                .properties(extraProperties())
                 .build()) {
             service.start().awaitReady(Duration.ofSeconds(120));
             if (phase.equals("throughput")) {
@@ -106,6 +107,21 @@ public final class ServiceBench {
         System.exit(0);
     }
 
+    /** {@code -Dbench.service="k=v,k=v"}: more configuration of the service under test (e.g. topic partitions). */
+    private static Map<String, String> extraProperties() {
+        Map<String, String> out = new TreeMap<>();
+        for (String kv : System.getProperty("bench.service", "").split(",")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                out.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+            }
+        }
+        if (!out.isEmpty()) {
+            System.out.println("  service configured with " + out);
+        }
+        return out;
+    }
+
     private static KafkaProducer<String, byte[]> producer() {
         Map<String, Object> p = new HashMap<>(SharedServices.kafkaConfig());
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -114,7 +130,20 @@ public final class ServiceBench {
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
+    /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+    private static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in clock ticks (USER_HZ 100)
+        } catch (Exception e) {
+            return Double.NaN;
+        }
+    }
+
     private static void throughput(ServiceProcess service, List<CallEvent> events) throws Exception {
+        double serviceCpu0 = cpuSeconds(service.pid());
+        double benchCpu0 = cpuSeconds(ProcessHandle.current().pid());
         long start = System.nanoTime();
         try (KafkaProducer<String, byte[]> producer = producer()) {
             for (CallEvent e : events) {
@@ -131,6 +160,32 @@ public final class ServiceBench {
         }
         System.out.printf(Locale.ROOT, "  published in %.1f s; all %,d processed by the detector in %.1f s: %,.0f events/s sustained%n",
                 sent, events.size(), seconds, events.size() / seconds);
+        // CPU per event holds on a busy machine too, where events/s does not
+        double serviceCpu = cpuSeconds(service.pid()) - serviceCpu0;
+        double benchCpu = cpuSeconds(ProcessHandle.current().pid()) - benchCpu0;
+        System.out.printf(Locale.ROOT, "  CPU: service %.1f s (%.1f us per event); broker and producer (this JVM) %.1f s "
+                + "(%.1f us per event)%n", serviceCpu, serviceCpu * 1e6 / events.size(), benchCpu,
+                benchCpu * 1e6 / events.size());
+        recordsPerTopic(events.size());
+    }
+
+    /** What the broker carried per input event, topic by topic: repartitions, changelogs, alerts. */
+    private static void recordsPerTopic(long input) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(SharedServices.kafkaConfig())) {
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+            for (var d : admin.describeTopics(admin.listTopics().names().get()).allTopicNames().get().values()) {
+                d.partitions().forEach(p -> latest.put(new org.apache.kafka.common.TopicPartition(d.name(), p.partition()),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            }
+            Map<String, Long> byTopic = new TreeMap<>();
+            admin.listOffsets(latest).all().get().forEach((tp, o) -> byTopic.merge(tp.topic(), o.offset(), Long::sum));
+            System.out.println("  records per input event, by topic (offsets include transaction markers):");
+            byTopic.forEach((t, n) -> {
+                if (n > 0 && !t.startsWith("__")) {
+                    System.out.printf(Locale.ROOT, "    %-70s %,12d  %.3f%n", t, n, n / (double) input);
+                }
+            });
+        }
     }
 
     /** Waits until {@code n} events are processed or the time limit passes; returns how many were. */

@@ -128,6 +128,11 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** The service's operating-system process id (for benchmarks that read its CPU time). */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean alive() {
         return process != null && process.isAlive();
     }
@@ -184,6 +189,11 @@ public final class ServiceProcess implements AutoCloseable {
 
         public Builder property(String key, String value) {
             properties.put(key, value);
+            return this;
+        }
+
+        public Builder properties(java.util.Map<String, String> more) {
+            properties.putAll(more);
             return this;
         }
 
