@@ -68,7 +68,8 @@ public final class ServiceBench {
                 case "--rate" -> rate = Double.parseDouble(args[i + 1]);
                 case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
                 case "--max-seconds" -> maxSeconds = Integer.parseInt(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; known: --phase, --rate, --seconds, --max-seconds");
+                case "--warmup" -> WARM_UP_MILLIS = Long.parseLong(args[i + 1]) * 1000;
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; known: --phase, --rate, --seconds, --max-seconds, --warmup");
             }
         }
         Path jar = Path.of(System.getProperty("interlock.app.jar", "app/target/quarkus-app/quarkus-run.jar"));
@@ -207,6 +208,11 @@ public final class ServiceBench {
     }
 
     private static int maxSeconds = 300;
+    /**
+     * The first seconds of a run include the JIT compiling the service's hot paths and a backlog it builds
+     * meanwhile ({@code --warmup}, default 30 s: alerts whose evidence was published before are reported apart).
+     */
+    private static long WARM_UP_MILLIS = 30_000;
 
     private static long processed(ServiceProcess service) {
         String metrics = ServiceProcess.Http.get(service.baseUrl() + "/q/metrics");
@@ -218,6 +224,7 @@ public final class ServiceBench {
         int n = (int) Math.min(events.size(), rate * seconds);
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         long start = System.nanoTime();
+        long startMillis = System.currentTimeMillis();
         try (KafkaProducer<String, byte[]> producer = producer()) {
             for (int i = 0; i < n; i++) {
                 long due = start + (long) (i * 1e9 / rate);
@@ -243,6 +250,9 @@ public final class ServiceBench {
         Thread.sleep(3_000); // the last alerts reach PostgreSQL
         Map<String, List<Long>> byClass = new TreeMap<>();
         List<Long> all = new ArrayList<>();
+        List<Long> warm = new ArrayList<>();
+        List<long[]> slowest = new ArrayList<>();
+        Map<Long, String> names = new HashMap<>();
         String url = "jdbc:postgresql://localhost:" + SharedServices.postgres().port() + "/service_bench";
         try (Connection c = DriverManager.getConnection(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
                 Statement s = c.createStatement();
@@ -261,12 +271,29 @@ public final class ServiceBench {
                 byClass.computeIfAbsent(r.getString(1), k -> new ArrayList<>()).add(ms);
                 if (!r.getString(1).equals("STALLED_CALL")) {
                     all.add(ms);
+                    if (last - startMillis >= WARM_UP_MILLIS) {
+                        warm.add(ms);
+                    }
+                    slowest.add(new long[] {ms, last - startMillis, r.getString(1).hashCode()});
+                    names.put((long) r.getString(1).hashCode(), r.getString(1));
                 }
             }
         }
         System.out.printf(Locale.ROOT, "  latency from publication of the last evidence event to the stored alert, %,d alerts "
                 + "(STALLED_CALL apart): %s%n", all.size(), summary(all));
         byClass.forEach((cls, v) -> System.out.printf(Locale.ROOT, "    %-26s %,6d alerts  %s%n", cls, v.size(), summary(v)));
+        slowest.sort((a, b) -> Long.compare(b[0], a[0]));
+        slowest.removeIf(x -> x[1] < WARM_UP_MILLIS);
+        for (long[] x : slowest.subList(0, Math.min(8, slowest.size()))) {
+            System.out.printf(Locale.ROOT, "    slow: %,d ms, evidence published %.1f s into the run, %s%n", x[0], x[1] / 1000.0,
+                    names.get(x[2]));
+        }
+        System.out.printf(Locale.ROOT, "  the same for evidence published after the first %d s (steady state), %,d alerts: %s%n",
+                WARM_UP_MILLIS / 1000, warm.size(), summary(warm));
+        // the service's own view: from the raising record's timestamp to the stored alert
+        ServiceProcess.Http.get(service.baseUrl() + "/q/metrics").lines()
+                .filter(l -> l.startsWith("interlock_dashboard_alerts_latency_seconds"))
+                .forEach(l -> System.out.println("    service metric: " + l));
     }
 
     private static String summary(List<Long> v) {

@@ -44,6 +44,7 @@ final class AlertStoreConsumer implements Runnable {
     private final AlertRepository repository;
     private final Counter stored;
     private final Counter duplicates;
+    private final io.micrometer.core.instrument.Timer latency;
     private final MeterRegistry registry;
     private volatile boolean running = true;
     private volatile String problem;
@@ -55,6 +56,10 @@ final class AlertStoreConsumer implements Runnable {
         this.repository = repository;
         this.registry = registry;
         this.stored = Counter.builder("interlock.dashboard.alerts.stored").description("Alerts stored").register(registry);
+        this.latency = io.micrometer.core.instrument.Timer.builder("interlock.dashboard.alerts.latency")
+                .description("From the timestamp of the record that raised an alert (the call event's or block's "
+                        + "publication; a timer's firing) to the alert stored in PostgreSQL")
+                .publishPercentiles(0.5, 0.99).register(registry);
         this.duplicates = Counter.builder("interlock.dashboard.alerts.duplicates")
                 .description("Alerts skipped because their dedup key was stored before").register(registry);
     }
@@ -118,6 +123,10 @@ final class AlertStoreConsumer implements Runnable {
                     count(repository.storeIfNew(decode(r)));
                 }
             });
+            long now = System.currentTimeMillis();
+            for (ConsumerRecord<String, byte[]> r : records) {
+                latency.record(Math.max(0, now - r.timestamp()), java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
         } catch (RuntimeException batchFailure) {
             // Find the record(s) at fault: store one by one, quarantine what fails while the database is up.
             for (ConsumerRecord<String, byte[]> r : records) {

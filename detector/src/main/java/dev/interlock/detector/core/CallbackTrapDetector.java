@@ -64,7 +64,7 @@ public final class CallbackTrapDetector implements Detector {
 
     @Override
     public void onTime(long nowNanos, CanisterState state, List<Alert> out) {
-        if (state.message == null && !state.pendingTraps.isEmpty()) {
+        if (state.inputEnded && !state.pendingTraps.isEmpty()) {
             // End of input, no message in progress: no cleanup can follow any more.
             for (PendingTrap p : new ArrayList<>(state.pendingTraps)) {
                 state.pendingTraps.remove(p);

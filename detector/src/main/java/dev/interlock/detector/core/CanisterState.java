@@ -41,6 +41,15 @@ public final class CanisterState {
 
     /** Failed calls whose callback trapped, until a cleanup restores (or not). */
     public List<UnhandledRejectDetector.PendingRestore> pendingRestores = new ArrayList<>();
+    /**
+     * True while {@link DetectorEngine#tick} reports the end of input (offline: the files ended; service: the
+     * canister fell quiet): what waited for a next message (a trapped callback's cleanup, a restore) is decided.
+     * Between two messages of a busy canister it is false, though no message is in progress then either.
+     */
+    public transient boolean inputEnded;
+    /** Wall-clock time (ms) of the last event for which the runtime already reported the canister quiet. */
+    public long quietReportedFor;
+
     /** Whether this canister prints optional evidence (state keys, guards, journal) at all. */
     public boolean sawOptionalEvidence;
 

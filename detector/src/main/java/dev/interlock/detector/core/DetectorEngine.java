@@ -77,8 +77,13 @@ public final class DetectorEngine {
         if (endOfInput) {
             endMessage(state, found);
         }
-        for (Detector d : detectors) {
-            d.onTime(nowNanos, state, found);
+        state.inputEnded = endOfInput;
+        try {
+            for (Detector d : detectors) {
+                d.onTime(nowNanos, state, found);
+            }
+        } finally {
+            state.inputEnded = false;
         }
         return fresh(state, found);
     }

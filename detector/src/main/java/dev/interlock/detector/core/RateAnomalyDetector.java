@@ -1,6 +1,8 @@
 package dev.interlock.detector.core;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.interlock.ic.Principal;
 import dev.interlock.model.Alert;
@@ -38,10 +40,27 @@ public final class RateAnomalyDetector implements Detector {
 
     enum CallerKind { AUTHENTICATED, ANONYMOUS, CANISTER }
 
+    /** Callers recur: their kind is decoded once (bounded: cleared when full). */
+    private static final Map<String, CallerKind> KINDS = new ConcurrentHashMap<>();
+    private static final int MAX_KINDS = 100_000;
+
     static CallerKind kind(String caller) {
         if (ANONYMOUS.equals(caller)) {
             return CallerKind.ANONYMOUS;
         }
+        CallerKind known = KINDS.get(caller);
+        if (known != null) {
+            return known;
+        }
+        if (KINDS.size() >= MAX_KINDS) {
+            KINDS.clear();
+        }
+        CallerKind k = decode(caller);
+        KINDS.put(caller, k);
+        return k;
+    }
+
+    private static CallerKind decode(String caller) {
         try {
             byte[] b = Principal.fromText(caller).bytes();
             return b.length > 0 && b[b.length - 1] == 0x01 ? CallerKind.CANISTER : CallerKind.AUTHENTICATED;

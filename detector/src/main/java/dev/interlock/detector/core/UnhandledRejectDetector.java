@@ -96,7 +96,7 @@ public final class UnhandledRejectDetector implements Detector {
 
     @Override
     public void onTime(long nowNanos, CanisterState state, List<Alert> out) {
-        if (state.message == null && !state.pendingRestores.isEmpty()) {
+        if (state.inputEnded && !state.pendingRestores.isEmpty()) {
             for (PendingRestore p : new ArrayList<>(state.pendingRestores)) {
                 state.pendingRestores.remove(p);
                 ContextState ctx = state.context(p.context);

@@ -33,8 +33,17 @@ public interface DetectConfig {
     Duration sessionTimeout();
 
     /** How often time-based detectors look at every canister when no input arrives. */
-    @WithDefault("10s")
+    @WithDefault("200ms")
     Duration tickInterval();
+
+    /**
+     * Wall-clock silence of a canister after which what waits for its next message is decided: a trapped
+     * callback with no cleanup (CALLBACK_TRAP), a failed call whose restore never came (UNHANDLED_REJECT), and
+     * the last message of sources that do not mark message ends. The IC runs a cleanup right after its trapped
+     * callback, so both are in the same log read; a relay pushing records must push whole reads.
+     */
+    @WithDefault("300ms")
+    Duration quietAfter();
 
     /** An unbounded-wait call with no response for this long is a STALLED_CALL. */
     @WithDefault("1m")

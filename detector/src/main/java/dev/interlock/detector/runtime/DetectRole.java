@@ -80,7 +80,8 @@ public class DetectRole implements ServiceRole {
         DetectorTopology.Options options = DetectorTopology.Options.DEFAULT.withTick(config.tickInterval())
                 .withReconcileWindow(config.reconcileWindow()).withCycleDelay(config.cycleDelay())
                 .withCallGraphRetention(config.callGraphRetention())
-                .withIngressRate(config.rateWindow(), config.ingressRateLimit());
+                .withIngressRate(config.rateWindow(), config.ingressRateLimit())
+                .withQuietAfter(config.quietAfter());
         streams = new KafkaStreams(DetectorTopology.build(() -> DetectorEngine.withDefaults(settings), metrics,
                 options), props);
         streams.setUncaughtExceptionHandler(e -> {

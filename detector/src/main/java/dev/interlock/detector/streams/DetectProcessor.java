@@ -38,8 +38,8 @@ import dev.interlock.model.Topics;
  * detectors need to their repartition topics.
  */
 final class DetectProcessor implements Processor<String, byte[], String, Object> {
-    /** Wall-clock silence after which a canister's last message is taken as ended. */
-    static final long QUIET_NANOS = 5_000_000_000L;
+    /** Wall-clock silence after which a canister's last message is taken as ended (and what waited for a next one). */
+    private final long quietNanos;
 
     private final DetectorEngine engine;
     private final DetectorMetrics metrics;
@@ -61,8 +61,11 @@ final class DetectProcessor implements Processor<String, byte[], String, Object>
      * before the commit ({@link CommitHook}), once per commit however many events changed them.
      */
     private final Map<String, Set<String>> dirty = new LinkedHashMap<>();
+    /** Every canister of this task, for the timer (read from the store at its first run, then kept up to date). */
+    private Set<String> known;
 
-    DetectProcessor(DetectorEngine engine, DetectorMetrics metrics, Duration tick) {
+    DetectProcessor(DetectorEngine engine, DetectorMetrics metrics, Duration tick, Duration quietAfter) {
+        this.quietNanos = quietAfter.toNanos();
         this.engine = engine;
         this.metrics = metrics;
         this.tick = tick;
@@ -76,6 +79,7 @@ final class DetectProcessor implements Processor<String, byte[], String, Object>
         this.keyWrites = context.getStateStore(DetectorTopology.STORE_CANISTER_KEY_WRITES);
         live.clear();
         dirty.clear();
+        known = null;
         CommitHook hook = context.getStateStore(DetectorTopology.STORE_DETECT_COMMIT_HOOK);
         hook.listen(DetectorTopology.PROCESSOR_DETECT, new CommitHook.Listener() {
             @Override
@@ -88,6 +92,7 @@ final class DetectProcessor implements Processor<String, byte[], String, Object>
                 // a dirty close: the stores go back to the last commit, so must this task's view of them
                 dirty.clear();
                 live.clear();
+                known = null;
             }
         });
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::tickAll);
@@ -223,21 +228,32 @@ final class DetectProcessor implements Processor<String, byte[], String, Object>
             blind += s.sawOptionalEvidence ? 0 : 1;
         }
         metrics.canistersWithoutOptionalEvidence(context.taskId().toString(), blind);
-        List<String> canisters = new ArrayList<>();
-        try (KeyValueIterator<String, CanisterState> it = store.all()) {
-            while (it.hasNext()) {
-                canisters.add(it.next().key);
+        if (known == null) {
+            // once per task: the canisters stored before (after that, new ones are added as they come)
+            known = new LinkedHashSet<>(live.keySet());
+            try (KeyValueIterator<String, CanisterState> it = store.all()) {
+                while (it.hasNext()) {
+                    known.add(it.next().key);
+                }
             }
         }
-        for (String canister : canisters) {
+        for (String canister : List.copyOf(known)) {
             {
                 CanisterState state = load(canister);
+                if (state == null) {
+                    continue;
+                }
                 String messageContext = state.message == null ? null : state.message.context;
                 long elapsed = state.lastWallMillis == 0 ? 0
                         : Math.max(0, wallMillis - state.lastWallMillis) * 1_000_000L;
                 // The IC runs a trapped callback's cleanup at once: after a quiet spell the last message of
                 // the canister has ended, and what waited for its end can be decided.
-                boolean quiet = elapsed >= QUIET_NANOS && state.message != null;
+                // once per silence: the flagged end of each message leaves no message in progress, so "in a message"
+                // no longer tells whether this silence was reported
+                boolean quiet = elapsed >= quietNanos && state.quietReportedFor != state.lastWallMillis;
+                if (quiet) {
+                    state.quietReportedFor = state.lastWallMillis;
+                }
                 List<Alert> alerts = engine.tick(state, state.lastEventTime + elapsed, quiet);
                 if (quiet || !alerts.isEmpty()) {
                     markDirty(state, changed(alerts, null, messageContext));
@@ -275,6 +291,9 @@ final class DetectProcessor implements Processor<String, byte[], String, Object>
         if (state == null) {
             state = CanisterState.empty(event.canister());
             live.put(event.canister(), state);
+            if (known != null) {
+                known.add(event.canister());
+            }
         }
         String messageContext = state.message == null ? null : state.message.context;
         List<Alert> alerts = engine.process(state, event);

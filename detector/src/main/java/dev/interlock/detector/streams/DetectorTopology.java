@@ -103,8 +103,11 @@ public final class DetectorTopology {
     /** Client/method pairs RATE_ANOMALY tracks per canister and window of boundary-node ingress. */
     static final int INGRESS_MAX_TRACKED = 100_000;
 
+    /** How often linked contexts never seen to end are swept (a scan of their store). */
+    private static final Duration LINKED_SWEEP = Duration.ofSeconds(10);
+
     /** Default interval of the timer that lets time-based detectors fire without new input. */
-    public static final Duration DEFAULT_TICK = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_TICK = Duration.ofMillis(200);
 
     private DetectorTopology() {
     }
@@ -135,35 +138,49 @@ public final class DetectorTopology {
      * @param topics             topic names
      * @param ingressRateWindow  RATE_ANOMALY window over boundary-node ingress events
      * @param ingressRateLimit   update calls per client hash and method within that window before an alert
+     * @param quietAfter         wall-clock silence of a canister after which what waited for its next message (a
+     *                           trapped callback's cleanup, a restore) is decided, and an unended message ends
      */
     public record Options(Duration tick, Duration reconcileWindow, Duration cycleDelay, Duration callGraphRetention,
-            TopicNames topics, Duration ingressRateWindow, int ingressRateLimit) {
+            TopicNames topics, Duration ingressRateWindow, int ingressRateLimit, Duration quietAfter) {
         public static final Options DEFAULT = new Options(DEFAULT_TICK, Duration.ofMinutes(5), Duration.ofSeconds(10),
-                Duration.ofNanos(CallGraph.DEFAULT_RETENTION_NANOS), TopicNames.DEFAULT, Duration.ofMinutes(1), 60);
+                Duration.ofNanos(CallGraph.DEFAULT_RETENTION_NANOS), TopicNames.DEFAULT, Duration.ofMinutes(1), 60,
+                Duration.ofMillis(300));
+
+        public Options withQuietAfter(Duration q) {
+            return new Options(tick, reconcileWindow, cycleDelay, callGraphRetention, topics, ingressRateWindow,
+                    ingressRateLimit, q);
+        }
 
         public Options withIngressRate(Duration window, int limit) {
-            return new Options(tick, reconcileWindow, cycleDelay, callGraphRetention, topics, window, limit);
+            return new Options(tick, reconcileWindow, cycleDelay, callGraphRetention, topics, window, limit,
+                    quietAfter);
         }
 
         public Options withTick(Duration t) {
             return new Options(t, reconcileWindow, cycleDelay, callGraphRetention, topics,
-                    ingressRateWindow, ingressRateLimit);
+                    ingressRateWindow, ingressRateLimit,
+                    quietAfter);
         }
 
         public Options withReconcileWindow(Duration w) {
-            return new Options(tick, w, cycleDelay, callGraphRetention, topics, ingressRateWindow, ingressRateLimit);
+            return new Options(tick, w, cycleDelay, callGraphRetention, topics, ingressRateWindow, ingressRateLimit,
+                    quietAfter);
         }
 
         public Options withCycleDelay(Duration d) {
-            return new Options(tick, reconcileWindow, d, callGraphRetention, topics, ingressRateWindow, ingressRateLimit);
+            return new Options(tick, reconcileWindow, d, callGraphRetention, topics, ingressRateWindow, ingressRateLimit,
+                    quietAfter);
         }
 
         public Options withCallGraphRetention(Duration r) {
-            return new Options(tick, reconcileWindow, cycleDelay, r, topics, ingressRateWindow, ingressRateLimit);
+            return new Options(tick, reconcileWindow, cycleDelay, r, topics, ingressRateWindow, ingressRateLimit,
+                    quietAfter);
         }
 
         public Options withTopics(TopicNames t) {
-            return new Options(tick, reconcileWindow, cycleDelay, callGraphRetention, t, ingressRateWindow, ingressRateLimit);
+            return new Options(tick, reconcileWindow, cycleDelay, callGraphRetention, t, ingressRateWindow, ingressRateLimit,
+                    quietAfter);
         }
     }
 
@@ -192,7 +209,8 @@ public final class DetectorTopology {
 
         // 0: per canister.
         t.addSource(SOURCE_CALLS, strings.deserializer(), bytes.deserializer(), topics.calls());
-        t.addProcessor(PROCESSOR_DETECT, () -> new DetectProcessor(engine.get(), metrics, tick), SOURCE_CALLS);
+        t.addProcessor(PROCESSOR_DETECT, () -> new DetectProcessor(engine.get(), metrics, tick, options.quietAfter()),
+                SOURCE_CALLS);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_CANISTER_STATE),
                 strings, new CanisterStateSerde()), PROCESSOR_DETECT);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_CANISTER_CONTEXTS),
@@ -203,7 +221,8 @@ public final class DetectorTopology {
         t.addSink(SINK_ALERTS, topics.alerts(), strings.serializer(), bytes.serializer(), PROCESSOR_DETECT);
         t.addSink(SINK_QUARANTINE, topics.quarantine(), strings.serializer(), bytes.serializer(), PROCESSOR_DETECT);
         t.addProcessor(PROCESSOR_CROSS_ROUTE,
-                () -> new CrossRouteProcessor(window, retention, tick.multipliedBy(6), metrics), PROCESSOR_DETECT);
+                () -> new CrossRouteProcessor(window, retention, LINKED_SWEEP.compareTo(tick) > 0 ? LINKED_SWEEP : tick,
+                        metrics), PROCESSOR_DETECT);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_LINKED_CONTEXTS),
                 strings, Serdes.Long()).withCachingEnabled(), PROCESSOR_CROSS_ROUTE);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_NOTIFY_STATE),

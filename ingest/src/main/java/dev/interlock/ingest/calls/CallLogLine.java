@@ -107,17 +107,28 @@ public final class CallLogLine {
         return new Accepted(new CallLogRecord(origin, line, canister, idx, t.asLong(), content.asText(), raw));
     }
 
+    /** Principals already found valid: every line names its canister, most trace lines a caller or callee. */
+    private static final java.util.Set<String> VALID = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int MAX_VALID = 100_000;
+
     /** Null when {@code text} is a valid principal, else what is wrong with it. */
     public static String principalProblem(String text) {
+        if (VALID.contains(text)) {
+            return null;
+        }
         if (text.length() > 63) {
             return "longer than 63 characters";
         }
         try {
             Principal.fromText(text);
-            return null;
         } catch (RuntimeException e) {
             return e.getMessage();
         }
+        if (VALID.size() >= MAX_VALID) {
+            VALID.clear(); // bounded: a flood of distinct principals only costs their decoding again
+        }
+        VALID.add(text);
+        return null;
     }
 
     static Refused refuse(String origin, long line, String canister, Long idx, RejectReason reason, String detail,
