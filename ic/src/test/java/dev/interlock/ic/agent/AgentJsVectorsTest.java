@@ -126,6 +126,50 @@ class AgentJsVectorsTest {
     }
 
     @Test
+    void everyPemFormDfxAndIcpCliWriteOfTheSecp256k1KeyGivesAgentJsPrincipalDerKeyAndSignatures() throws Exception {
+        JsonNode v = null;
+        for (JsonNode id : vectors.get("identities")) {
+            if (id.get("name").asText().equals("secp256k1-dfx")) {
+                v = id;
+            }
+        }
+        String dfx = v.get("pem").asText();
+        // dfx writes SEC1 with CRLF line ends; icp-cli PKCS#8 ("PRIVATE KEY"); some tools drop EC PARAMETERS
+        String crlf = dfx.replace("\r\n", "\n").replace("\n", "\r\n");
+        String sec1Only = dfx.substring(dfx.indexOf("-----BEGIN EC PRIVATE KEY-----"));
+        org.bouncycastle.asn1.pkcs.PrivateKeyInfo info;
+        try (org.bouncycastle.openssl.PEMParser p = new org.bouncycastle.openssl.PEMParser(new java.io.StringReader(dfx))) {
+            Object o;
+            while (!((o = p.readObject()) instanceof org.bouncycastle.openssl.PEMKeyPair)) {
+                assertThat(o).as("a key pair in the dfx PEM").isNotNull();
+            }
+            info = ((org.bouncycastle.openssl.PEMKeyPair) o).getPrivateKeyInfo();
+        }
+        String pkcs8 = "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                        .encodeToString(info.getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+
+        JsonNode request = null;
+        for (JsonNode r : vectors.get("requests")) {
+            if (r.get("identity").asText().equals("secp256k1-dfx") && r.has("signature")) {
+                request = r;
+                break;
+            }
+        }
+        byte[] signed = RequestId.signedBytes(HEX.parseHex(request.get("requestId").asText()));
+        for (String pem : List.of(crlf, sec1Only, pkcs8)) {
+            Identity id = PemIdentity.parse(pem);
+            assertThat(id).isInstanceOf(Secp256k1Identity.class);
+            assertThat(id.principal().toString()).isEqualTo(v.get("principal").asText());
+            assertThat(HEX.formatHex(id.publicKeyDer())).isEqualTo(v.get("publicKeyDer").asText());
+            assertThat(HEX.formatHex(id.sign(signed))).isEqualTo(request.get("signature").asText());
+        }
+        assertThat(crlf).contains("\r\n");
+        assertThat(pkcs8).contains("BEGIN PRIVATE KEY").doesNotContain("EC PRIVATE KEY");
+    }
+
+    @Test
     void agentJsSignaturesVerifyUnderItsDerKeyWithOurVerifierAndAlteredOnesDoNot() {
         for (JsonNode r : vectors.get("requests")) {
             if (!r.has("signature")) {
