@@ -77,7 +77,8 @@ class CanisterLogCrashRecoveryIT {
      */
     private static Corpus corpus() {
         List<Printed> all = new ArrayList<>();
-        SimOptions options = SimOptions.defaults(20_260_101).withRate(200.0 * TOTAL / 100_000).withDuration(Duration.ofSeconds(140))
+        SimOptions options = SimOptions.defaults(20_260_101).withRate(200.0)
+                .withDuration(Duration.ofSeconds(140L * TOTAL / 100_000)) // the simulated canisters' rate saturates: scale time
                 .withScenarios(List.of(new SimOptions.Choice("callback-trap", Variant.VULNERABLE)))
                 .withInstances(4);
         Simulation.run(options, new SimSink() {
