@@ -68,7 +68,8 @@ public final class TraceFormat {
             throw new TraceFormatException("unsupported trace format version "
                     + line.substring(0, line.indexOf(' ')) + " (this reader knows ILK1)");
         }
-        if (line.getBytes(StandardCharsets.UTF_8).length > MAX_LINE_BYTES) {
+        // a char is at most 3 UTF-8 bytes (a surrogate pair 4 for 2 chars): count bytes only for lines that may be long
+        if (line.length() * 3L > MAX_LINE_BYTES && line.getBytes(StandardCharsets.UTF_8).length > MAX_LINE_BYTES) {
             throw new TraceFormatException("line longer than " + MAX_LINE_BYTES + " bytes");
         }
         JsonNode node;
