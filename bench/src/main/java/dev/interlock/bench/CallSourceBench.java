@@ -62,8 +62,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * </ul>
  * Each source runs twice: cold (first use in this JVM) and warm. Events/s counts records published (call events
  * and log lines) over the wall time; MB/s the NDJSON bytes of those records. The boundary-node WebSocket source is
- * not here (its test server lives in ingest's tests). Arguments: {@code --events N} (default 200,000),
- * {@code --sources poll,push,import}, {@code --batch B} (5,000), {@code --buffer BYTES} (4 MiB).
+ * not here (its test server lives in ingest's tests). Arguments: {@code --events N} (default 600,000: shorter
+ * runs end before the JIT has warmed the hot paths), {@code --sources poll,push,import}, {@code --batch B} (5,000),
+ * {@code --buffer BYTES} (4 MiB).
  */
 public final class CallSourceBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,7 +76,7 @@ public final class CallSourceBench {
     public static void main(String[] args) throws Exception {
         System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
-        int events = 200_000;
+        int events = 600_000;
         String sources = "poll,push,import";
         int batch = 5_000;
         int buffer = 4 << 20;
