@@ -1,7 +1,6 @@
 package dev.interlock.bench;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,9 +28,13 @@ import io.vertx.core.http.HttpServerOptions;
  * docs/boundary-node-logs.md: queries, update calls, rate-limited and failed requests, many clients) on
  * {@code /logs/canister/<id>}; the service's {@link BoundaryNodeSource} connects to both, parses, merges by
  * timestamp and publishes {@code IngressEvent}s transactionally to the embedded broker through a
- * {@link SourceRunner}. Prints events/s and MB/s of a cold and a warm run. Lines are generated before the timed part;
- * their timestamps lie a minute and more in the past, so the reorder window releases them at once.
- * Arguments: {@code --events N} (default 600,000).
+ * {@link SourceRunner}. Lines are generated before the timed part and stamped with the time as they are sent (as a
+ * node stamps a request as it logs it), as fast as the client reads them.
+ *
+ * <p>Prints, for a cold and a warm run: events/s end to end (from the first connection to the last event published,
+ * including the reorder window the last events wait out: 2 s, the default) and sustained (while the published count
+ * went from 10% to 90%). Arguments: {@code --events N} (default 600,000); {@code -Dbench.progress} prints a status line
+ * every second.
  */
 public final class BoundaryNodeBench {
     private static final String CANISTER = "qoctq-giaaa-aaaaa-aaaea-cai";
@@ -56,17 +59,48 @@ public final class BoundaryNodeBench {
         }
         Map<String, Object> kafka = SharedServices.kafkaConfig();
         Vertx vertx = Vertx.vertx();
+        Vertx clientVertx = Vertx.vertx();
         try {
             for (String run : List.of("cold", "warm")) {
-                run(vertx, kafka, events, run);
+                run(vertx, clientVertx, kafka, events, run);
             }
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            clientVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
         System.exit(0);
     }
 
-    private static String line(int i, Instant ts) {
+    /** A placeholder timestamp of the stamped form's length, overwritten as the line is sent. */
+    private static final String STAMP = "2000-01-01T00:00:00.000000000Z";
+
+    /** CPU time so far of each live thread, by id, with its name (numbers taken out). */
+    private static Map<Long, Map.Entry<String, Long>> cpuByThread() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<Long, Map.Entry<String, Long>> m = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long cpu = mx.getThreadCpuTime(info.getThreadId());
+            if (cpu > 0) {
+                m.put(info.getThreadId(), Map.entry(info.getThreadName().replaceAll("[0-9]+", "N"), cpu));
+            }
+        }
+        return m;
+    }
+
+    /** CPU used between two snapshots, summed by thread name; threads that ended in between are not counted. */
+    private static Map<String, Long> cpuUsed(Map<Long, Map.Entry<String, Long>> before, Map<Long, Map.Entry<String, Long>> after) {
+        Map<String, Long> m = new java.util.TreeMap<>();
+        after.forEach((id, e) -> {
+            Map.Entry<String, Long> b = before.get(id);
+            m.merge(e.getKey(), e.getValue() - (b == null ? 0 : b.getValue()), Long::sum);
+        });
+        return m;
+    }
+
+    private static String line(int i, String ts) {
         String type = TYPES[i % TYPES.length];
         boolean limited = i % 50 == 7;
         boolean failed = i % 97 == 3;
@@ -83,27 +117,67 @@ public final class BoundaryNodeBench {
                 CANISTER, method, REPLICA, SUBNET, i, type, ts);
     }
 
-    private static HttpServer serve(Vertx vertx, List<Buffer> lines) throws Exception {
+    /** Writes the current time over the placeholder of {@code line} (fixed width, nanosecond digits). */
+    private static final class Stamper {
+        private long second = Long.MIN_VALUE;
+        private byte[] prefix;
+        private long lastNanos;
+
+        /** The line's placeholder is its last field's value: {@code "timestamp":"<STAMP>"}}. */
+        Buffer stamp(byte[] template) {
+            int at = template.length - 2 - STAMP.length();
+            Instant now = Instant.now();
+            long nanos = Math.max(now.getEpochSecond() * 1_000_000_000L + now.getNano(), lastNanos + 1);
+            lastNanos = nanos;
+            long sec = Math.floorDiv(nanos, 1_000_000_000L);
+            if (sec != second) {
+                second = sec;
+                prefix = Instant.ofEpochSecond(sec).toString().substring(0, 19).getBytes(StandardCharsets.US_ASCII);
+            }
+            byte[] b = template.clone();
+            System.arraycopy(prefix, 0, b, at, 19);
+            long frac = Math.floorMod(nanos, 1_000_000_000L);
+            for (int k = at + 28; k >= at + 20; k--) {
+                b[k] = (byte) ('0' + frac % 10);
+                frac /= 10;
+            }
+            return Buffer.buffer(b);
+        }
+    }
+
+    private static HttpServer serve(Vertx vertx, List<byte[]> lines) throws Exception {
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("0.0.0.0").setPort(0));
         server.webSocketHandler(ws -> {
             if (!ws.path().equals("/logs/canister/" + CANISTER)) {
                 ws.reject(404);
                 return;
             }
-            lines.forEach(ws::writeBinaryMessage);
+            // As a node does: as fast as the client reads, never queueing more than the socket's write queue holds.
+            java.util.Iterator<byte[]> next = lines.iterator();
+            Stamper stamper = new Stamper();
+            Runnable[] pump = new Runnable[1];
+            pump[0] = () -> {
+                while (next.hasNext() && !ws.writeQueueFull()) {
+                    ws.writeBinaryMessage(stamper.stamp(next.next()));
+                }
+                if (next.hasNext()) {
+                    ws.drainHandler(v -> pump[0].run());
+                }
+            };
+            pump[0].run();
         });
         return server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    private static void run(Vertx vertx, Map<String, Object> kafka, int events, String run) throws Exception {
-        Instant base = Instant.now().minusSeconds(120);
-        List<List<Buffer>> halves = List.of(new ArrayList<>(), new ArrayList<>());
+    /** One run: the node servers on {@code vertx}, the source's WebSocket client on its own {@code clientVertx}. */
+    private static void run(Vertx vertx, Vertx clientVertx, Map<String, Object> kafka, int events, String run) throws Exception {
+        List<List<byte[]>> halves = List.of(new ArrayList<>(), new ArrayList<>());
         long bytes = 0;
         for (int i = 0; i < events; i++) {
-            String l = line(i, base.plusNanos(100_000L * i));
+            String l = line(i, STAMP);
             byte[] b = l.getBytes(StandardCharsets.UTF_8);
             bytes += b.length;
-            halves.get(i % 2).add(Buffer.buffer(b));
+            halves.get(i % 2).add(b);
         }
         HttpServer a = serve(vertx, halves.get(0));
         HttpServer b = serve(vertx, halves.get(1));
@@ -113,16 +187,28 @@ public final class BoundaryNodeBench {
                     Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(10),
                     events + 1_000, 65_536, Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofMillis(1), 5_000);
             BoundaryNodeSource source = new BoundaryNodeSource("bench-boundary-" + System.nanoTime(), settings,
-                    HttpClient.newHttpClient(), Clock.systemUTC(), new SimpleMeterRegistry());
+                    clientVertx, Clock.systemUTC(), new SimpleMeterRegistry());
             SourceRunner runner = new SourceRunner(source, kafka,
                     () -> new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), new SimpleMeterRegistry());
             Thread t = new Thread(runner, "bench-boundary");
+            Map<Long, Map.Entry<String, Long>> cpuBefore = cpuByThread();
             long start = System.nanoTime();
             t.start();
             long published = 0;
             long lastChange = System.nanoTime();
+            long at10 = 0;
+            long at90 = 0;
+            long n10 = 0;
+            long n90 = 0;
+            long nextReport = start + 1_000_000_000L;
             while (published < events && System.nanoTime() - lastChange < 30_000_000_000L) {
                 Thread.sleep(5);
+                if (System.getProperty("bench.progress") != null && System.nanoTime() >= nextReport) {
+                    nextReport += 1_000_000_000L;
+                    Map<String, Object> st = source.status();
+                    System.out.printf(Locale.ROOT, "    %5.1f s: published %,d, buffered %s, held %s, nodes %s%n",
+                            (System.nanoTime() - start) / 1e9, published, st.get("buffered"), st.get("held"), st.get("nodes"));
+                }
                 Object problem = runner.status().get("problem");
                 if (problem != null) {
                     throw new IllegalStateException("boundary: " + problem);
@@ -131,17 +217,39 @@ public final class BoundaryNodeBench {
                 if (p != published) {
                     published = p;
                     lastChange = System.nanoTime();
+                    if (at10 == 0 && p >= events / 10) {
+                        at10 = lastChange;
+                        n10 = p;
+                    }
+                    if (at90 == 0 && p >= events * 9L / 10) {
+                        at90 = lastChange;
+                        n90 = p;
+                    }
                 }
             }
             double seconds = (lastChange - start) / 1e9;
             if (published < events) {
                 System.out.println("  boundary source status: " + runner.status());
             }
+            Map<String, Long> cpuUsed = cpuUsed(cpuBefore, cpuByThread());
             runner.stop();
             t.join(10_000);
-            System.out.printf(Locale.ROOT, "  boundary %-5s %,9d of %,d published in %6.2f s: %,9.0f events/s %6.1f MB/s "
-                    + "(2 nodes, merged by timestamp)%n", run, published, events, seconds, published / seconds,
-                    bytes * (published / (double) events) / seconds / 1e6);
+            double sustained = at90 > at10 ? (n90 - n10) / ((at90 - at10) / 1e9) : Double.NaN;
+            System.out.printf(Locale.ROOT, "  boundary %-5s %,9d of %,d published in %6.2f s: %,9.0f events/s end to end "
+                    + "(%5.1f MB/s), %,9.0f events/s sustained (10%%-90%%); 2 nodes merged by timestamp, rejected %s%n", run,
+                    published, events, seconds, published / seconds, bytes * (published / (double) events) / seconds / 1e6,
+                    sustained, source.rejectedByReasonSnapshot());
+            StringBuilder cpu = new StringBuilder();
+            long total = 0;
+            for (Map.Entry<String, Long> e : cpuUsed.entrySet()) {
+                long used = e.getValue();
+                total += used;
+                if (used >= published * 200L) {
+                    cpu.append(String.format(Locale.ROOT, "%s %.1f µs, ", e.getKey(), used / 1e3 / published));
+                }
+            }
+            System.out.printf(Locale.ROOT, "    CPU per event %.1f µs: %s(whole process, node servers and broker included)%n",
+                    total / 1e3 / published, cpu);
         } finally {
             a.close();
             b.close();

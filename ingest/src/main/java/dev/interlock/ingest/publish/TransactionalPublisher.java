@@ -2,6 +2,7 @@ package dev.interlock.ingest.publish;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -52,8 +53,11 @@ public final class TransactionalPublisher implements AutoCloseable {
     public void publish(SourceBatch batch) {
         try {
             producer.beginTransaction();
-            for (IngestRecord r : batch.records()) {
-                ProducerRecord<String, byte[]> pr = new ProducerRecord<>(r.topic(), r.key(), Json.encode(r));
+            List<IngestRecord> records = batch.records();
+            for (int i = 0; i < records.size(); i++) {
+                IngestRecord r = records.get(i);
+                byte[] value = batch.encoded() != null ? batch.encoded().get(i) : Json.encode(r);
+                ProducerRecord<String, byte[]> pr = new ProducerRecord<>(r.topic(), r.key(), value);
                 if (r.dedupKey() != null) {
                     pr.headers().add(Topics.HEADER_DEDUP_KEY, r.dedupKey().getBytes(StandardCharsets.UTF_8));
                 }

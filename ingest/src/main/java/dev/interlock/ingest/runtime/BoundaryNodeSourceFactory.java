@@ -2,7 +2,6 @@ package dev.interlock.ingest.runtime;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +18,7 @@ import dev.interlock.ingest.source.Source;
 import dev.interlock.ingest.source.boundary.BoundaryNodeSettings;
 import dev.interlock.ingest.source.boundary.BoundaryNodeSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
 
 /**
  * The canisters whose ingress access logs are streamed from API boundary nodes
@@ -32,6 +32,10 @@ public class BoundaryNodeSourceFactory implements SourceFactory {
     @Inject
     Instance<MeterRegistry> registry;
 
+    /** Quarkus' Vert.x: the WebSocket streams are read on its event loops. */
+    @Inject
+    Vertx vertx;
+
     @Override
     public String kind() {
         return "boundary-nodes";
@@ -43,16 +47,15 @@ public class BoundaryNodeSourceFactory implements SourceFactory {
         if (config.boundaryNodes().isEmpty()) {
             return out;
         }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         MeterRegistry meters = registry.isResolvable() ? registry.get() : null;
         for (Map.Entry<String, IngestConfig.BoundaryNodes> e : config.boundaryNodes().entrySet()) {
-            out.add(create(e.getKey(), e.getValue(), http, meters));
+            out.add(create(e.getKey(), e.getValue(), vertx, meters));
         }
         return out;
     }
 
-    static BoundaryNodeSource create(String name, IngestConfig.BoundaryNodes c, HttpClient http, MeterRegistry registry) {
-        return new BoundaryNodeSource("boundary-" + name, settings(name, c), http, Clock.systemUTC(), registry);
+    static BoundaryNodeSource create(String name, IngestConfig.BoundaryNodes c, Vertx vertx, MeterRegistry registry) {
+        return new BoundaryNodeSource("boundary-" + name, settings(name, c), vertx, Clock.systemUTC(), registry);
     }
 
     /** Validates one block; every mistake names the key and the value. */

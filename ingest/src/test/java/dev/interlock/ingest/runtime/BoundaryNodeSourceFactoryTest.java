@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -74,10 +73,13 @@ class BoundaryNodeSourceFactoryTest {
         return block(canister, List.of(nodes), Duration.ofSeconds(1), Duration.ofSeconds(60));
     }
 
+    /** Never started: the source connects on its first poll, which this test does not make. */
+    private static final io.vertx.core.Vertx VERTX = io.vertx.core.Vertx.vertx();
+
     @Test
     void aConfiguredCanisterBecomesOneSourceReadingEveryListedNode() {
         BoundaryNodeSource s = BoundaryNodeSourceFactory.create("wallet", block(CANISTER, "wss://api1.example", "api2.example",
-                "wss://api3.example:8443/"), HttpClient.newHttpClient(), null);
+                "wss://api3.example:8443/"), VERTX, null);
         BoundaryNodeSettings settings = BoundaryNodeSourceFactory.settings("wallet", block(CANISTER, "wss://api1.example",
                 "api2.example", "wss://api3.example:8443/"));
 

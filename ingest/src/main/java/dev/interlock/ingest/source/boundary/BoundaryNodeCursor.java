@@ -30,6 +30,21 @@ final class BoundaryNodeCursor {
             return e.timeNanos() < t || (e.timeNanos() == t && ids.contains(e.id()));
         }
 
+        static Mark of(IngressEvent e) {
+            return new Mark(e.timeNanos(), Set.of(e.id()));
+        }
+
+        /** The later of two marks of one node; at the same time, the union of their ids. */
+        static Mark later(Mark a, Mark b) {
+            if (a.t != b.t) {
+                return a.t > b.t ? a : b;
+            }
+            if (a.ids.containsAll(b.ids)) {
+                return a;
+            }
+            return new Mark(a.t, union(a.ids, b.ids));
+        }
+
         Mark with(IngressEvent e) {
             if (e.timeNanos() > t) {
                 return new Mark(e.timeNanos(), Set.of(e.id()));
@@ -55,8 +70,9 @@ final class BoundaryNodeCursor {
         return new BoundaryNodeCursor(0, Map.of());
     }
 
-    Mark mark(String node) {
-        return nodes.get(node);
+    /** The marks per node. */
+    Map<String, Mark> marks() {
+        return java.util.Collections.unmodifiableMap(nodes);
     }
 
     /** The latest timestamp published from any node, or {@link Long#MIN_VALUE}. */
@@ -78,14 +94,6 @@ final class BoundaryNodeCursor {
             next.put(e.boundaryNode(), m == null ? new Mark(e.timeNanos(), Set.of(e.id())) : m.with(e));
         }
         return new BoundaryNodeCursor(batch + 1, next);
-    }
-
-    /** The later of this cursor's and {@code other}'s mark for every node. */
-    BoundaryNodeCursor union(BoundaryNodeCursor other) {
-        Map<String, Mark> next = new TreeMap<>(nodes);
-        other.nodes.forEach((node, m) -> next.merge(node, m, (a, b) -> a.t() > b.t() ? a : b.t() > a.t() ? b
-                : new Mark(a.t(), union(a.ids(), b.ids()))));
-        return new BoundaryNodeCursor(Math.max(batch, other.batch), next);
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

@@ -1,7 +1,6 @@
 package dev.interlock.ingest.source.boundary;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,9 +25,13 @@ import dev.interlock.ingest.source.SourceBatch;
 import dev.interlock.ingest.source.SourceException;
 import dev.interlock.model.IngestRecord;
 import dev.interlock.model.IngressEvent;
+import dev.interlock.model.Json;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 
 /**
  * One canister's ingress access logs from every configured API boundary node, merged into one stream of
@@ -56,12 +59,13 @@ public final class BoundaryNodeSource implements Source {
 
     private final String id;
     private final BoundaryNodeSettings settings;
-    private final HttpClient http;
+    private final Vertx vertx;
+    private WebSocketClient client;
     private final Clock clock;
     private final AccessLogParser parser;
     private final MeterRegistry registry;
 
-    private final ArrayBlockingQueue<NodeStream.Received> buffer;
+    private final ArrayBlockingQueue<Line> buffer;
     private final Map<String, NodeStream> streams = new LinkedHashMap<>();
     private final Map<String, AtomicLong> dropped = new TreeMap<>();
     private final Map<String, Counter> droppedCounters = new HashMap<>();
@@ -79,8 +83,15 @@ public final class BoundaryNodeSource implements Source {
     private BoundaryNodeCursor committed;
     private String committedJson;
     private BoundaryNodeCursor emitted;
-    /** Per node: everything accepted in this process (published or held), to recognise repeated lines. */
-    private BoundaryNodeCursor accepted = BoundaryNodeCursor.empty();
+    /** Per node: the mark of everything accepted in this process (published or held), to recognise repeated lines. */
+    private final Map<String, BoundaryNodeCursor.Mark> accepted = new HashMap<>();
+    /**
+     * The held events in arrival order, as (arrived millis, timestamp) pairs not yet past the reorder window; and the
+     * latest timestamp among those that are: every held event up to it may go. Kept so that a poll costs what it
+     * releases, not what is held.
+     */
+    private final java.util.ArrayDeque<long[]> arrivals = new java.util.ArrayDeque<>();
+    private long releasableUpTo = Long.MIN_VALUE;
     /** Ids of the events accepted most recently (up to buffer-lines of them): a line seen again is skipped. */
     private final java.util.LinkedHashSet<String> recentIds = new java.util.LinkedHashSet<>();
     /** Per node: the connection whose lines are being read, and whether it has passed the accepted mark. */
@@ -89,7 +100,14 @@ public final class BoundaryNodeSource implements Source {
     private final AtomicLong repeated = new AtomicLong();
     private final Map<String, AtomicLong> rejectedByReason = new TreeMap<>();
 
-    private record Held(IngressEvent event, byte[] raw, long arrivedMillis) {
+    /**
+     * A received line, parsed and its event encoded for the topic on the socket's thread (so that this work overlaps
+     * with publishing), or its problem.
+     */
+    private record Line(NodeStream.Received received, AccessLogParser.Result parsed, byte[] encoded) {
+    }
+
+    private record Held(IngressEvent event, byte[] raw, long arrivedMillis, byte[] encoded) {
         static final Comparator<Held> ORDER = Comparator.comparingLong((Held h) -> h.event.timeNanos())
                 .thenComparing(h -> h.event.boundaryNode()).thenComparing(h -> h.event.id());
     }
@@ -101,10 +119,10 @@ public final class BoundaryNodeSource implements Source {
      * @param registry where the drop counter and buffer gauge go ({@code interlock.ingest.boundary.*}, tagged with the
      *                 source and node); null: none
      */
-    public BoundaryNodeSource(String id, BoundaryNodeSettings settings, HttpClient http, Clock clock, MeterRegistry registry) {
+    public BoundaryNodeSource(String id, BoundaryNodeSettings settings, Vertx vertx, Clock clock, MeterRegistry registry) {
         this.id = id;
         this.settings = settings;
-        this.http = http;
+        this.vertx = vertx;
         this.clock = clock;
         this.registry = registry;
         this.parser = new AccessLogParser(settings.canister(), settings.maxLineBytes());
@@ -214,7 +232,7 @@ public final class BoundaryNodeSource implements Source {
         String next = emitted.toJson();
         unacked.add(new Emitted(next, emitted, out, List.copyOf(rejected)));
         List<IngestRecord> records = new ArrayList<>(events);
-        return new SourceBatch(records, rejected, next);
+        return new SourceBatch(records, rejected, next, out.stream().map(Held::encoded).toList());
     }
 
     /**
@@ -251,7 +269,7 @@ public final class BoundaryNodeSource implements Source {
         }
         committedJson = cursor;
         emitted = committed;
-        accepted = accepted.union(committed);
+        committed.marks().forEach((node, m) -> accepted.merge(node, m, BoundaryNodeCursor.Mark::later));
         held.removeIf(h -> committed.covers(h.event()));
     }
 
@@ -272,17 +290,22 @@ public final class BoundaryNodeSource implements Source {
         }
     }
 
-    /** Moves received lines into {@link #held} (or into {@code rejected}), as long as the held set has room. */
+    /**
+     * Moves received lines into {@link #held} (or into {@code rejected}), as long as the held set has room: at most
+     * max-batch of them per poll, so that a poll ends while the nodes keep sending as fast as it parses.
+     */
     private void drain(List<SourceBatch.Rejected> rejected) {
         long now = clock.millis();
         long skewLimit = Math.addExact(Math.multiplyExact(now, 1_000_000L), settings.maxClockSkew().toNanos());
-        NodeStream.Received r;
-        while (held.size() < settings.bufferLines() && (r = buffer.poll()) != null) {
+        List<Line> lines = new ArrayList<>();
+        buffer.drainTo(lines, Math.min(settings.maxBatch(), settings.bufferLines() - held.size()));
+        for (Line line : lines) {
+            NodeStream.Received r = line.received();
             if (r.problem() != null) {
                 reject(rejected, r.node(), r.bytes(), "too-long", r.problem());
                 continue;
             }
-            AccessLogParser.Result result = parser.parse(r.node(), r.bytes());
+            AccessLogParser.Result result = line.parsed();
             if (result instanceof AccessLogParser.Bad bad) {
                 reject(rejected, r.node(), r.bytes(), bad.kind(), bad.reason());
                 continue;
@@ -298,7 +321,8 @@ public final class BoundaryNodeSource implements Source {
                 c[1] = 0;
             }
             if (c[1] == 0) {
-                if (accepted.covers(e)) {
+                BoundaryNodeCursor.Mark mark = accepted.get(r.node());
+                if (mark != null && mark.covers(e)) {
                     repeated.incrementAndGet();
                     continue;
                 }
@@ -310,14 +334,15 @@ public final class BoundaryNodeSource implements Source {
                         + settings.maxClockSkew() + ")");
                 continue;
             }
-            accepted = accepted.after(List.of(e));
+            accepted.merge(r.node(), BoundaryNodeCursor.Mark.of(e), BoundaryNodeCursor.Mark::later);
             recentIds.add(e.id());
             if (recentIds.size() > settings.bufferLines()) {
                 Iterator<String> oldest = recentIds.iterator();
                 oldest.next();
                 oldest.remove();
             }
-            held.add(new Held(e, r.bytes(), r.receivedAtMillis()));
+            held.add(new Held(e, r.bytes(), r.receivedAtMillis(), line.encoded()));
+            arrivals.add(new long[] {r.receivedAtMillis(), e.timeNanos()});
         }
     }
 
@@ -327,12 +352,12 @@ public final class BoundaryNodeSource implements Source {
      */
     private List<Held> release(List<SourceBatch.Rejected> rejected) {
         long due = clock.millis() - settings.reorderWindow().toMillis();
-        long upTo = Long.MIN_VALUE;
-        for (Held h : held) {
-            if (h.arrivedMillis() <= due) {
-                upTo = Math.max(upTo, h.event().timeNanos());
-            }
+        while (!arrivals.isEmpty() && arrivals.peekFirst()[0] <= due) {
+            releasableUpTo = Math.max(releasableUpTo, arrivals.pollFirst()[1]);
         }
+        // Events handed out again after a failed publish arrived before it, so they are within releasableUpTo; one
+        // that has been released already is not held, or is held behind the last published and is out of order.
+        long upTo = releasableUpTo;
         List<Held> out = new ArrayList<>();
         long latest = emitted.latest();
         Iterator<Held> it = held.iterator();
@@ -375,9 +400,12 @@ public final class BoundaryNodeSource implements Source {
             t.setDaemon(true);
             return t;
         });
+        client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(NodeStream.MAX_FRAME_BYTES)
+                .setMaxMessageSize(Integer.MAX_VALUE).setConnectTimeout((int) Math.min(Integer.MAX_VALUE,
+                        settings.connectTimeout().toMillis())).setVerifyHost(true).setName("boundary-" + id));
         for (URI base : settings.nodes()) {
             String node = BoundaryNodeSettings.nodeName(base);
-            NodeStream s = new NodeStream(node, settings.streamUri(base), http, settings, timer, this::offer, clock);
+            NodeStream s = new NodeStream(node, settings.streamUri(base), client, settings, timer, this::offer, clock);
             streams.put(node, s);
         }
         LOG.infof("Source %s: streaming access logs of canister %s from %d boundary node(s): %s", id, settings.canister(),
@@ -385,9 +413,11 @@ public final class BoundaryNodeSource implements Source {
         streams.values().forEach(NodeStream::start);
     }
 
-    /** Called on the sockets' threads: never blocks; a full buffer drops the line and counts it. */
+    /** Called on the sockets' threads: parses the line; never blocks; a full buffer drops the line and counts it. */
     private void offer(NodeStream.Received line) {
-        if (buffer.offer(line)) {
+        AccessLogParser.Result parsed = line.problem() != null ? null : parser.parse(line.node(), line.bytes());
+        byte[] encoded = parsed instanceof AccessLogParser.Parsed p ? Json.encode(p.event()) : null;
+        if (buffer.offer(new Line(line, parsed, encoded))) {
             return;
         }
         AtomicLong d = dropped.get(line.node());
@@ -416,6 +446,13 @@ public final class BoundaryNodeSource implements Source {
         ScheduledExecutorService t = timer;
         if (t != null) {
             t.shutdown();
+        }
+        WebSocketClient c;
+        synchronized (this) {
+            c = client;
+        }
+        if (c != null) {
+            c.close();
         }
     }
 }

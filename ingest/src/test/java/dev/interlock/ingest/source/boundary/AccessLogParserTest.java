@@ -137,4 +137,52 @@ class AccessLogParserTest {
         assertThat(new String(encoded, StandardCharsets.UTF_8)).contains("\"clientHash\":\"e5a8134f0b6c2d97a1f3e0c4b89d7266\"")
                 .doesNotContain("caller").doesNotContain("principal").doesNotContain("\"failed\"");
     }
+
+    @Test
+    void theTimestampFastPathAgreesWithTheGeneralParserForEveryFractionLength() {
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 20_000; i++) {
+            Instant t = Instant.ofEpochSecond(random.nextLong(-2_000_000_000L, 7_000_000_000L), random.nextInt(1_000_000_000));
+            String full = t.toString();
+            int digits = i % 10;
+            String text = full.substring(0, 19) + (digits == 0 ? "" : "." + String.format("%09d", t.getNano()).substring(0, digits)) + "Z";
+            if (t.getEpochSecond() < 0 || t.getEpochSecond() > 253_402_300_799L) {
+                continue;
+            }
+            Instant expected = Instant.parse(text);
+            assertThat(AccessLogParser.fastNanos(text)).as(text)
+                    .isEqualTo(expected.getEpochSecond() * 1_000_000_000L + expected.getNano());
+        }
+    }
+
+    @Test
+    void timestampsOutsideTheCommonFormAreLeftToTheGeneralParser() {
+        assertThat(AccessLogParser.fastNanos("2025-07-17T10:12:39.5+02:00")).isEqualTo(Long.MIN_VALUE);
+        assertThat(AccessLogParser.nanos("2025-07-17T10:12:39.5+02:00")).isEqualTo(1_752_739_959_500_000_000L);
+        assertThat(AccessLogParser.fastNanos("2025-07-17t08:12:39z")).isEqualTo(Long.MIN_VALUE);
+        assertThat(AccessLogParser.nanos("2025-07-17t08:12:39z")).isEqualTo(1_752_739_959_000_000_000L);
+        assertThat(AccessLogParser.fastNanos("2016-12-31T23:59:60Z")).as("leap second").isEqualTo(Long.MIN_VALUE);
+        assertThat(AccessLogParser.fastNanos("2025-02-29T00:00:00Z")).isEqualTo(Long.MIN_VALUE);
+        assertThat(AccessLogParser.fastNanos("2025-07-17T08:12:39.Z")).isEqualTo(Long.MIN_VALUE);
+        assertThat(AccessLogParser.fastNanos("2025-07-17T24:00:00Z")).isEqualTo(Long.MIN_VALUE);
+        assertThat(reason(AccessLogFixture.recorded().get(0).replace("2025-07-17T08:12:39.964131788Z", "2025-02-29T08:12:39Z")))
+                .isEqualTo("timestamp is not an RFC 3339 time: '2025-02-29T08:12:39Z'");
+        assertThat(reason(AccessLogFixture.recorded().get(0).replace("2025-07-17T08:12:39.964131788Z", "9999-12-31T23:59:59Z")))
+                .isEqualTo("timestamp is out of range: '9999-12-31T23:59:59Z'");
+    }
+
+    @Test
+    void unknownFieldsOfAnyShapeAreSkippedAndAnObjectWhereAStringIsDueIsNamed() {
+        String ok = AccessLogFixture.recorded().get(0);
+        String extended = ok.replace("{\"", "{\"geo\":{\"country\":[\"CH\",{\"x\":null}]},\"tags\":[1,2.5,true],\"");
+        assertThat(event(extended)).isEqualTo(event(ok));
+        assertThat(reason(ok.replace("\"ic_method\":\"http_request\"", "\"ic_method\":{\"name\":[1]}")))
+                .isEqualTo("ic_method is not a string: {\"name\":[1]}");
+        assertThat(reason(ok.replace("\"http_status\":200", "\"http_status\":200.0")))
+                .isEqualTo("http_status is not an HTTP status code: 200.0");
+        assertThat(reason(ok.replace("\"request_size\":694", "\"request_size\":123456789012345678901234567890")))
+                .isEqualTo("request_size is not a non-negative integer: 123456789012345678901234567890");
+        assertThat(reason(ok.substring(0, ok.length() - 1) + ",\"x\":[1,}")).startsWith("not JSON: ");
+        assertThat(reason("")).isEqualTo("not a JSON object");
+    }
 }

@@ -2,7 +2,6 @@ package dev.interlock.ingest.source.boundary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,11 +51,14 @@ class BoundaryNodeKafkaTest {
         return t;
     }
 
+    /** The sources' Vert.x, apart from the log server's. */
+    private static final Vertx CLIENT_VERTX = Vertx.vertx();
+
     private static BoundaryNodeSource source(String canister, LogServer node) {
         BoundaryNodeSettings s = new BoundaryNodeSettings(canister, List.of(node.url()), Duration.ofMillis(50), Duration.ofMillis(200),
                 Duration.ofSeconds(5), Duration.ofSeconds(1), 10_000, 65_536, Duration.ofMillis(100), Duration.ofMinutes(5),
                 Duration.ofMillis(50), 5_000);
-        return new BoundaryNodeSource("boundary-kafka-test", s, HttpClient.newHttpClient(), Clock.systemUTC(), null);
+        return new BoundaryNodeSource("boundary-kafka-test", s, CLIENT_VERTX, Clock.systemUTC(), null);
     }
 
     @Test

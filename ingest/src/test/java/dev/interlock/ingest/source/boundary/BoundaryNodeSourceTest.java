@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +30,8 @@ class BoundaryNodeSourceTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private final Vertx vertx = Vertx.vertx();
-    private final HttpClient http = HttpClient.newHttpClient();
+    /** The sources' own Vert.x, apart from the servers' as it would be from a real node's. */
+    private final Vertx clientVertx = Vertx.vertx();
     private final List<AutoCloseable> closing = new ArrayList<>();
 
     @AfterEach
@@ -40,6 +40,7 @@ class BoundaryNodeSourceTest {
             closing.get(i).close();
         }
         vertx.close().toCompletionStage().toCompletableFuture().get();
+        clientVertx.close().toCompletionStage().toCompletableFuture().get();
     }
 
     private LogServer server(LogServer.OnConnect onConnect) {
@@ -59,7 +60,7 @@ class BoundaryNodeSourceTest {
     }
 
     private BoundaryNodeSource source(BoundaryNodeSettings settings, SimpleMeterRegistry registry) {
-        BoundaryNodeSource s = new BoundaryNodeSource("boundary-test", settings, http, Clock.systemUTC(), registry);
+        BoundaryNodeSource s = new BoundaryNodeSource("boundary-test", settings, clientVertx, Clock.systemUTC(), registry);
         closing.add(s::close);
         return s;
     }
