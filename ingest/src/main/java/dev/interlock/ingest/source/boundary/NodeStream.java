@@ -42,7 +42,8 @@ final class NodeStream {
     private static final Logger LOG = Logger.getLogger(NodeStream.class);
     /** A connection that delivered a message, or stayed open this long, resets the backoff. */
     static final Duration STABLE = Duration.ofSeconds(30);
-    private static final Buffer PING = Buffer.buffer("interlock".getBytes(StandardCharsets.US_ASCII));
+    /** A ping's payload (a new buffer per ping: Netty releases what it wrote). */
+    private static final byte[] PING = "interlock".getBytes(StandardCharsets.US_ASCII);
     /** The largest single frame accepted (messages may be longer, in several frames). */
     static final int MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
@@ -168,7 +169,7 @@ final class NodeStream {
             return;
         }
         try {
-            c.ws.writePing(PING);
+            c.ws.writePing(Buffer.buffer(PING));
         } catch (RuntimeException e) {
             // the connection is closing; the close handler reconnects
         }

@@ -384,6 +384,25 @@ class BoundaryNodeSourceTest {
         }
     }
 
+    @Test
+    void aQuietNodeThatAnswersPingsStaysConnectedOverManyPingIntervals() throws Exception {
+        LogServer node = server((server, ws, n) -> { });
+        BoundaryNodeSettings s = new BoundaryNodeSettings(CANISTER, List.of(node.url()), Duration.ofMillis(50),
+                Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofMillis(50), 100, 65_536, Duration.ZERO,
+                Duration.ofMinutes(5), Duration.ofMillis(20), 100);
+        BoundaryNodeSource source = source(s, null);
+        source.poll(null);
+        await("the connection to open", () -> node.connections() == 1 && source.status().get("nodesOpen").equals(1L));
+
+        Thread.sleep(1_000); // 20 ping intervals, each answered by the node's pong
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> status = (Map<String, Object>) ((Map<String, Object>) source.status().get("nodes"))
+                .get(BoundaryNodeSettings.nodeName(node.url()));
+        assertThat(status).containsEntry("state", "open").containsEntry("connects", 1L).containsEntry("failures", 0L);
+        assertThat(node.connections()).isEqualTo(1);
+    }
+
     /**
      * A node that completes the WebSocket handshake and then never sends anything, not even a pong (a half-dead peer
      * behind a load balancer): only the source's own pings can notice it.
