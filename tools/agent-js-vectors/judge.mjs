@@ -1,5 +1,5 @@
-// agent-js's view of Interlock's request envelopes (hex CBOR, as posted to /api/v3/canister/…/query or
-// …/read_state): decoded with agent-js's CBOR decoder, the request id recomputed with requestIdOf, the sender
+// agent-js's view of Interlock's request envelopes (hex CBOR, as posted to /api/v3/canister/…/query,
+// …/read_state or /api/v4/canister/…/call): decoded with agent-js's CBOR decoder, the request id recomputed with requestIdOf, the sender
 // checked against the self-authenticating principal of sender_pubkey, the field set compared with what
 // HttpAgent sends, and sender_sig verified under the DER key with the curves agent-js signs with
 // (@noble/curves; secp256k1 verification refuses high-S signatures, as the IC does).
@@ -12,11 +12,13 @@ import { secp256k1 } from '@noble/curves/secp256k1';
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex, hexToBytes, concatBytes } from '@noble/hashes/utils';
 
-/** The content fields HttpAgent 3.x puts in a query and a read_state request. */
+/** The content fields HttpAgent 3.x puts in a query, a read_state and an update call (which carries a nonce). */
 const HTTP_AGENT_FIELDS = {
     query: ['arg', 'canister_id', 'ingress_expiry', 'method_name', 'request_type', 'sender'],
     read_state: ['ingress_expiry', 'paths', 'request_type', 'sender'],
+    call: ['arg', 'canister_id', 'ingress_expiry', 'method_name', 'nonce', 'request_type', 'sender'],
 };
+const CanisterStatusArgs = IDL.Record({ canister_id: IDL.Principal });
 const FetchLogsArgs = IDL.Record({
     canister_id: IDL.Principal,
     filter: IDL.Opt(IDL.Variant({ by_idx: IDL.Record({ start: IDL.Nat64, end: IDL.Nat64 }) })),
@@ -78,6 +80,17 @@ export function judgeEnvelopes(envelopes) {
                 };
             } catch (e) {
                 problems.push(`agent-js cannot decode the fetch_canister_logs argument: ${e.message}`);
+            }
+        }
+        if (content.method_name === 'canister_status') {
+            try {
+                const [arg] = IDL.decode([CanisterStatusArgs], content.arg);
+                verdict.canisterStatusArg = { canister: arg.canister_id.toText() };
+            } catch (e) {
+                problems.push(`agent-js cannot decode the canister_status argument: ${e.message}`);
+            }
+            if (Principal.fromUint8Array(content.canister_id).toText() !== 'aaaaa-aa') {
+                problems.push('canister_status is not addressed to the management canister');
             }
         }
         verdict.problems = problems;

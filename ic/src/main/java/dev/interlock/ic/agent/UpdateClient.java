@@ -43,12 +43,19 @@ public final class UpdateClient {
 
     private final QueryClient client;
     private final Duration maxWait;
+    /** Fills each call's 8-byte nonce (random; fixed only in tests that compare envelopes byte for byte). */
+    private final java.util.function.Consumer<byte[]> nonces;
     /** The newest call endpoint the gateway knows: 4, 3 or 2. */
     private volatile int version = 4;
 
     public UpdateClient(QueryClient client, Duration maxWait) {
+        this(client, maxWait, NONCES::nextBytes);
+    }
+
+    UpdateClient(QueryClient client, Duration maxWait, java.util.function.Consumer<byte[]> nonces) {
         this.client = client;
         this.maxWait = maxWait;
+        this.nonces = nonces;
     }
 
     /**
@@ -58,7 +65,7 @@ public final class UpdateClient {
      */
     public byte[] call(Principal effective, Principal canister, String method, byte[] arg) {
         byte[] nonce = new byte[8];
-        NONCES.nextBytes(nonce);
+        nonces.accept(nonce);
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("request_type", "call");
         fields.put("sender", client.identity().principal().bytes());

@@ -226,6 +226,10 @@ class AgentJsVectorsTest {
                 // the same content as agent-js's own read_state vector (HttpAgent's fields, same expiry and path)
                 assertThat(v.get("requestId").asText()).as(name).isEqualTo(requestIdOf("read-state-last-install", name.split("/")[1]));
             }
+            if (name.startsWith("canister-status/")) {
+                assertThat(v.get("requestType").asText()).as(name).isEqualTo("call");
+                assertThat(v.get("canisterStatusArg")).as(name).isEqualTo(JSON.createObjectNode().put("canister", VAULT.toString()));
+            }
             if (name.startsWith("fetch-canister-logs/")) {
                 assertThat(v.get("fetchCanisterLogsArg")).as(name).isEqualTo(JSON.createObjectNode()
                         .put("canister", VAULT.toString()).put("start", "1042").put("end", "18446744073709551615"));
@@ -233,7 +237,11 @@ class AgentJsVectorsTest {
         }
     }
 
-    /** The query and read_state envelopes the canister-log poller sends, as posted, per identity: name → hex CBOR. */
+    /**
+     * The envelopes the canister-log poller sends, as posted, per identity: name → hex CBOR. The query of
+     * {@code fetch_canister_logs}, the read_state of {@code last_install_timestamp}, and the update call of
+     * {@code canister_status} that reads the log buffer's size (its nonce fixed here, random in service).
+     */
     static Map<String, String> envelopesWeSend() throws IOException {
         Map<String, String> out = new LinkedHashMap<>();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -243,6 +251,8 @@ class AgentJsVectorsTest {
             ObjectNode reply = CBOR.createObjectNode();
             if (x.getRequestURI().getPath().endsWith("/query")) {
                 reply.put("status", "replied").putObject("reply").put("arg", CanisterLogClient.encodeReply(List.of()));
+            } else if (x.getRequestURI().getPath().endsWith("/call")) {
+                reply.put("status", "non_replicated_rejection").put("reject_code", 4).put("reject_message", "not judged here");
             } else {
                 reply.put("certificate", new byte[] {0});
             }
@@ -261,6 +271,14 @@ class AgentJsVectorsTest {
                 // the paths CanisterLogClient.lastInstallTimestamp reads (it parses the certificate, which this server does not make)
                 client.readState(VAULT, List.of(List.of("canister".getBytes(), VAULT.bytes(), "last_install_timestamp".getBytes())));
                 out.put("read-state-last-install/" + e.getKey(), HEX.formatHex(bodies.get(bodies.size() - 1)));
+                UpdateClient update = new UpdateClient(client, Duration.ofSeconds(10),
+                        nonce -> java.util.Arrays.fill(nonce, (byte) 0x5a));
+                try {
+                    new CanisterStatusClient(update, CandidDecoder.Limits.DEFAULT).status(VAULT);
+                } catch (IcException.Rejected expected) {
+                    // this server rejects every call: only the envelope matters here
+                }
+                out.put("canister-status/" + e.getKey(), HEX.formatHex(bodies.get(bodies.size() - 1)));
             }
         } finally {
             server.stop(0);
