@@ -82,10 +82,15 @@ public final class ServiceBench {
                 Runtime.getRuntime().availableProcessors());
         Path dir = Files.createTempDirectory("interlock-service-bench");
         ServiceProcess.Builder builder = ServiceProcess.builder(dir.resolve("service.log"));
+        // JVM options of the service: -Dbench.jvm="-Xlog:gc:file=/tmp/gc.log -Xmx1g"
+        String jvm = System.getProperty("bench.jvm", "");
         if (System.getProperty("bench.jfr") != null) {
             // a flight recording of the service, to see where its time goes: -Dbench.jfr=/tmp/service.jfr
-            builder.env("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + System.getProperty("bench.jfr")
-                    + ",settings=" + System.getProperty("bench.jfr.settings", "profile") + ",dumponexit=true -XX:FlightRecorderOptions:stackdepth=256,repository=/tmp/jfrrepo,maxchunksize=4m");
+            jvm += " -XX:StartFlightRecording=filename=" + System.getProperty("bench.jfr")
+                    + ",settings=" + System.getProperty("bench.jfr.settings", "profile") + ",dumponexit=true -XX:FlightRecorderOptions:stackdepth=256,repository=/tmp/jfrrepo,maxchunksize=4m";
+        }
+        if (!jvm.isBlank()) {
+            builder.env("JAVA_TOOL_OPTIONS", jvm.strip());
         }
         try (ServiceProcess service = builder
                 .externalServices("service_bench")
