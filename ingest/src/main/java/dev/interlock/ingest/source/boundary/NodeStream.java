@@ -260,6 +260,14 @@ final class NodeStream {
             };
             return "handshake refused with HTTP " + status + hint;
         }
+        if (t instanceof javax.net.ssl.SSLException) {
+            Throwable root = t;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            return "TLS handshake failed: " + (root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage())
+                    + " (wss:// nodes must present a certificate this JVM's trust store accepts, for the host in the URL)";
+        }
         String msg = t.getMessage();
         return t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
     }

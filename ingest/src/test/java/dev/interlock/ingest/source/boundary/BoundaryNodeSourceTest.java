@@ -385,6 +385,31 @@ class BoundaryNodeSourceTest {
     }
 
     @Test
+    void aWssNodeWhoseCertificateIsNotTrustedIsRefusedBeforeAnyUpgrade() throws Exception {
+        io.vertx.core.net.SelfSignedCertificate cert = io.vertx.core.net.SelfSignedCertificate.create("localhost");
+        java.util.concurrent.atomic.AtomicInteger upgrades = new java.util.concurrent.atomic.AtomicInteger();
+        io.vertx.core.http.HttpServer tls = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setHost("127.0.0.1")
+                .setPort(0).setSsl(true).setKeyCertOptions(cert.keyCertOptions()))
+                .webSocketHandler(ws -> upgrades.incrementAndGet());
+        tls.listen().toCompletionStage().toCompletableFuture().get();
+        closing.add(() -> tls.close().toCompletionStage().toCompletableFuture().get());
+        URI node = URI.create("wss://localhost:" + tls.actualPort());
+        BoundaryNodeSource source = source(node);
+        source.poll(null);
+
+        @SuppressWarnings("unchecked")
+        java.util.function.Supplier<Map<String, Object>> status = () -> (Map<String, Object>) ((Map<String, Object>) source
+                .status().get("nodes")).get(BoundaryNodeSettings.nodeName(node));
+        await("the TLS handshake to fail", () -> status.get().get("lastError") != null);
+
+        assertThat(String.valueOf(status.get().get("lastError"))).as("names the certificate problem")
+                .startsWith("TLS handshake failed: ").contains("certification path")
+                .endsWith("(wss:// nodes must present a certificate this JVM's trust store accepts, for the host in the URL)");
+        assertThat(status.get().get("state")).isNotEqualTo("open");
+        assertThat(upgrades.get()).as("no WebSocket upgrade reached the untrusted node").isZero();
+    }
+
+    @Test
     void aQuietNodeThatAnswersPingsStaysConnectedOverManyPingIntervals() throws Exception {
         LogServer node = server((server, ws, n) -> { });
         BoundaryNodeSettings s = new BoundaryNodeSettings(CANISTER, List.of(node.url()), Duration.ofMillis(50),
