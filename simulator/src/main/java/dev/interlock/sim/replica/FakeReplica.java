@@ -272,7 +272,11 @@ public final class FakeReplica implements AutoCloseable {
      * request id (secp256k1 and Ed25519).
      */
     private static Principal authenticate(JsonNode envelope, JsonNode content) throws IOException {
-        Principal sender = Principal.of(content.get("sender").binaryValue());
+        JsonNode senderField = content.get("sender");
+        if (senderField == null || !senderField.isBinary()) {
+            throw new IllegalArgumentException("the request content has no sender");
+        }
+        Principal sender = Principal.of(senderField.binaryValue());
         JsonNode pub = envelope.get("sender_pubkey");
         if (pub == null) {
             if (!sender.equals(Principal.ANONYMOUS)) {
@@ -291,16 +295,46 @@ public final class FakeReplica implements AutoCloseable {
         return sender;
     }
 
-    /** The request id of a query or call envelope's content (blobs, texts and numbers only). */
-    private static byte[] requestId(JsonNode content) throws IOException {
+    /** The request id of an envelope's content: every field, as the interface specification hashes it. */
+    static byte[] requestId(JsonNode content) throws IOException {
+        return dev.interlock.ic.RequestId.of(fields(content));
+    }
+
+    private static Map<String, Object> fields(JsonNode map) throws IOException {
         Map<String, Object> fields = new LinkedHashMap<>();
-        var it = content.fields();
+        var it = map.fields();
         while (it.hasNext()) {
             var f = it.next();
-            fields.put(f.getKey(), f.getValue().isBinary() ? f.getValue().binaryValue()
-                    : f.getValue().isTextual() ? f.getValue().asText() : (Object) f.getValue().asLong());
+            fields.put(f.getKey(), value(f.getValue()));
         }
-        return dev.interlock.ic.RequestId.of(fields);
+        return fields;
+    }
+
+    /** blob → bytes, text → String, nat → BigInteger (up to 2^64 - 1 and beyond), array → list, map → map. */
+    private static Object value(JsonNode v) throws IOException {
+        if (v.isBinary()) {
+            return v.binaryValue();
+        }
+        if (v.isTextual()) {
+            return v.asText();
+        }
+        if (v.isIntegralNumber()) {
+            if (v.bigIntegerValue().signum() < 0) {
+                throw new IllegalArgumentException("a negative number in the request content");
+            }
+            return v.bigIntegerValue();
+        }
+        if (v.isArray()) {
+            List<Object> items = new java.util.ArrayList<>();
+            for (JsonNode item : v) {
+                items.add(value(item));
+            }
+            return items;
+        }
+        if (v.isObject()) {
+            return fields(v);
+        }
+        throw new IllegalArgumentException("a " + v.getNodeType() + " in the request content");
     }
 
     private final Map<Principal, LogView> logs = new ConcurrentHashMap<>();
@@ -321,6 +355,12 @@ public final class FakeReplica implements AutoCloseable {
      */
     private void readState(HttpExchange x, Principal canister) throws IOException {
         JsonNode envelope = CBOR.readTree(x.getRequestBody().readAllBytes());
+        try {
+            authenticate(envelope, envelope.path("content"));
+        } catch (IllegalArgumentException e) {
+            send(x, 400, ("invalid signature: " + e.getMessage()).getBytes());
+            return;
+        }
         HashTree own = installedAt.containsKey(canister)
                 ? new HashTree.Labeled(ascii("last_install_timestamp"), new HashTree.Leaf(Leb128.unsigned(installedAt.get(canister))))
                 : new HashTree.Empty();
