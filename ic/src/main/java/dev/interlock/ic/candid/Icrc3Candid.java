@@ -297,10 +297,13 @@ public final class Icrc3Candid {
         }
         if (var.id() == MAP && x instanceof CandidValue.Vec entries) {
             List<Value.Entry> out = new ArrayList<>();
-            for (CandidValue e : entries.items()) {
-                CandidValue.Record pair = (CandidValue.Record) e;
-                String key = ((CandidValue.Text) pair.fields().get(0L)).value();
-                out.add(new Value.Entry(key, toValue(pair.fields().get(1L), path + "." + key, depth + 1)));
+            for (int i = 0; i < entries.items().size(); i++) {
+                CandidValue e = entries.items().get(i);
+                if (!(e instanceof CandidValue.Record pair) || !(pair.fields().get(0L) instanceof CandidValue.Text key)
+                        || pair.fields().get(1L) == null) {
+                    throw new CandidException(path + "[" + i + "]: a Map entry is not a (text, value) pair: " + e);
+                }
+                out.add(new Value.Entry(key.value(), toValue(pair.fields().get(1L), path + "." + key.value(), depth + 1)));
             }
             return new Value.Map(out);
         }

@@ -32,6 +32,18 @@ class Icrc3CandidTest {
     }
 
     @Test
+    void aMapEntryWhoseKeyIsNoTextIsACandidErrorNamingTheEntry() {
+        CandidValue blobKey = new CandidValue.Variant(Icrc3Candid.MAP, new CandidValue.Vec(List.of(new CandidValue.Record(
+                java.util.Map.of(0L, new CandidValue.Blob(new byte[] {1}), 1L, Icrc3Candid.fromValue(Value.nat(1)))))));
+        CandidValue noPair = new CandidValue.Variant(Icrc3Candid.MAP, new CandidValue.Vec(List.of(new CandidValue.Null())));
+
+        assertThatThrownBy(() -> Icrc3Candid.toValue(blobKey)).isInstanceOf(CandidException.class)
+                .hasMessageStartingWith("$[0]: a Map entry is not a (text, value) pair");
+        assertThatThrownBy(() -> Icrc3Candid.toValue(noPair)).isInstanceOf(CandidException.class)
+                .hasMessageStartingWith("$[0]: a Map entry is not a (text, value) pair");
+    }
+
+    @Test
     void aVariantThatIsNoIcrc3ValueIsReportedWithItsPath() {
         CandidValue bad = new CandidValue.Variant(Icrc3Candid.MAP, new CandidValue.Vec(List.of(new CandidValue.Record(
                 java.util.Map.of(0L, new CandidValue.Text("tx"), 1L, new CandidValue.Variant(99, new CandidValue.Null()))))));
