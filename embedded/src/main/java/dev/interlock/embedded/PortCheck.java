@@ -23,13 +23,26 @@ public final class PortCheck {
         }
     }
 
-    /** A port that was free a moment ago, for tests and for choosing ports at start-up. */
+    /** Ports this JVM has handed out already: the OS may offer a port again as soon as its probe socket closes. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port that was free a moment ago, for tests and for choosing ports at start-up; never one this JVM handed out
+     * before (a test that asks for an HTTP, a Kafka and a PostgreSQL port gets three different ones).
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new EmbeddedServiceException("No free local port", e);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                socket.setReuseAddress(true);
+                port = socket.getLocalPort();
+            } catch (IOException e) {
+                throw new EmbeddedServiceException("No free local port", e);
+            }
+            if (HANDED_OUT.add(port)) {
+                return port;
+            }
         }
+        throw new EmbeddedServiceException("No free local port that was not handed out before, in 100 attempts");
     }
 }

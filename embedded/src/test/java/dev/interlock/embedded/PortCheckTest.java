@@ -1,5 +1,6 @@
 package dev.interlock.embedded;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
@@ -24,6 +25,14 @@ class PortCheckTest {
             assertThatThrownBy(() -> EmbeddedKafkaBroker.start(dir, port, PortCheck.freePort()))
                     .hasMessageContaining("Port " + port + " for the embedded Kafka broker is already in use")
                     .hasMessageContaining("interlock.embedded.kafka.port");
+        }
+    }
+
+    @Test
+    void freePortNeverHandsOutTheSamePortTwiceInOneJvm() {
+        java.util.Set<Integer> ports = new java.util.HashSet<>();
+        for (int i = 0; i < 500; i++) {
+            assertThat(ports.add(PortCheck.freePort())).as("port %d handed out again", i).isTrue();
         }
     }
 }
