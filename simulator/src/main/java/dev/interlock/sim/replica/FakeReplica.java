@@ -296,7 +296,7 @@ public final class FakeReplica implements AutoCloseable {
     }
 
     /** The request id of an envelope's content: every field, as the interface specification hashes it. */
-    static byte[] requestId(JsonNode content) throws IOException {
+    private static byte[] requestId(JsonNode content) throws IOException {
         return dev.interlock.ic.RequestId.of(fields(content));
     }
 

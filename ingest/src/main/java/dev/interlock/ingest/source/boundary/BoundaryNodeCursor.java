@@ -44,18 +44,6 @@ final class BoundaryNodeCursor {
             }
             return new Mark(a.t, union(a.ids, b.ids));
         }
-
-        Mark with(IngressEvent e) {
-            if (e.timeNanos() > t) {
-                return new Mark(e.timeNanos(), Set.of(e.id()));
-            }
-            if (e.timeNanos() == t && !ids.contains(e.id())) {
-                Set<String> more = new TreeSet<>(ids);
-                more.add(e.id());
-                return new Mark(t, Set.copyOf(more));
-            }
-            return this;
-        }
     }
 
     private final long batch;
@@ -90,8 +78,7 @@ final class BoundaryNodeCursor {
     BoundaryNodeCursor after(Iterable<IngressEvent> events) {
         Map<String, Mark> next = new TreeMap<>(nodes);
         for (IngressEvent e : events) {
-            Mark m = next.get(e.boundaryNode());
-            next.put(e.boundaryNode(), m == null ? new Mark(e.timeNanos(), Set.of(e.id())) : m.with(e));
+            next.merge(e.boundaryNode(), Mark.of(e), Mark::later);
         }
         return new BoundaryNodeCursor(batch + 1, next);
     }

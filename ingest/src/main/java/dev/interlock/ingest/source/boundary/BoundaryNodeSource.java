@@ -86,11 +86,10 @@ public final class BoundaryNodeSource implements Source {
     /** Per node: the mark of everything accepted in this process (published or held), to recognise repeated lines. */
     private final Map<String, BoundaryNodeCursor.Mark> accepted = new HashMap<>();
     /**
-     * The held events in arrival order, as (arrived millis, timestamp) pairs not yet past the reorder window; and the
-     * latest timestamp among those that are: every held event up to it may go. Kept so that a poll costs what it
-     * releases, not what is held.
+     * The held events in arrival order that have not yet waited out the reorder window; and the latest timestamp among
+     * those that have: every held event up to it may go. Kept so that a poll costs what it releases, not what is held.
      */
-    private final java.util.ArrayDeque<long[]> arrivals = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<Held> arrivals = new java.util.ArrayDeque<>();
     private long releasableUpTo = Long.MIN_VALUE;
     /** Ids of the events accepted most recently (up to buffer-lines of them): a line seen again is skipped. */
     private final java.util.LinkedHashSet<String> recentIds = new java.util.LinkedHashSet<>();
@@ -341,8 +340,9 @@ public final class BoundaryNodeSource implements Source {
                 oldest.next();
                 oldest.remove();
             }
-            held.add(new Held(e, r.bytes(), r.receivedAtMillis(), line.encoded()));
-            arrivals.add(new long[] {r.receivedAtMillis(), e.timeNanos()});
+            Held h = new Held(e, r.bytes(), r.receivedAtMillis(), line.encoded());
+            held.add(h);
+            arrivals.add(h);
         }
     }
 
@@ -352,8 +352,8 @@ public final class BoundaryNodeSource implements Source {
      */
     private List<Held> release(List<SourceBatch.Rejected> rejected) {
         long due = clock.millis() - settings.reorderWindow().toMillis();
-        while (!arrivals.isEmpty() && arrivals.peekFirst()[0] <= due) {
-            releasableUpTo = Math.max(releasableUpTo, arrivals.pollFirst()[1]);
+        while (!arrivals.isEmpty() && arrivals.peekFirst().arrivedMillis() <= due) {
+            releasableUpTo = Math.max(releasableUpTo, arrivals.pollFirst().event().timeNanos());
         }
         // Events handed out again after a failed publish arrived before it, so they are within releasableUpTo; one
         // that has been released already is not held, or is held behind the last published and is out of order.
@@ -400,9 +400,9 @@ public final class BoundaryNodeSource implements Source {
             t.setDaemon(true);
             return t;
         });
+        // connect and handshake timeouts are set per connection (NodeStream)
         client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(NodeStream.MAX_FRAME_BYTES)
-                .setMaxMessageSize(Integer.MAX_VALUE).setConnectTimeout((int) Math.min(Integer.MAX_VALUE,
-                        settings.connectTimeout().toMillis())).setVerifyHost(true).setName("boundary-" + id));
+                .setMaxMessageSize(Integer.MAX_VALUE).setVerifyHost(true).setName("boundary-" + id));
         for (URI base : settings.nodes()) {
             String node = BoundaryNodeSettings.nodeName(base);
             NodeStream s = new NodeStream(node, settings.streamUri(base), client, settings, timer, this::offer, clock);

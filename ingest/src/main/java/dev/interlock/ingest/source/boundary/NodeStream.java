@@ -164,8 +164,7 @@ final class NodeStream {
         }
         long silentFor = clock.millis() - c.lastActivity;
         if (silentFor > 3 * settings.pingInterval().toMillis()) {
-            c.ended("no message and no pong for " + silentFor + " ms");
-            abort(c.ws);
+            c.ended("no message and no pong for " + silentFor + " ms"); // aborts the connection
             return;
         }
         try {
@@ -301,7 +300,6 @@ final class NodeStream {
             state = "open";
             connects.incrementAndGet();
             webSocket.frameHandler(this::frame);
-            webSocket.pongHandler(b -> lastActivity = clock.millis());
             webSocket.closeHandler(v -> {
                 Short code = webSocket.closeStatusCode();
                 String reason = webSocket.closeReason();
@@ -315,8 +313,8 @@ final class NodeStream {
         private void frame(WebSocketFrame f) {
             if (f.isBinary() || f.isText() || f.isContinuation()) {
                 take(f.binaryData(), f.isFinal());
-            } else if (f.type() == io.vertx.core.http.WebSocketFrameType.PING || f.type() == io.vertx.core.http.WebSocketFrameType.PONG) {
-                lastActivity = clock.millis();
+            } else if (f.isPing() || f.type() == io.vertx.core.http.WebSocketFrameType.PONG) {
+                lastActivity = clock.millis(); // Vert.x answers pings itself
             }
         }
 
@@ -373,7 +371,7 @@ final class NodeStream {
             }
         }
 
-        /** The connection ended (or never opened): the first caller schedules the reconnect. */
+        /** The connection ended (or never opened): the first caller closes it and schedules the reconnect. */
         void ended(String why) {
             synchronized (this) {
                 if (done) {
