@@ -40,8 +40,14 @@ import dev.interlock.testsupport.SharedServices;
  * {@code interlock.calls}, keyed by canister.
  *
  * <ul>
- * <li>{@code --phase throughput}: all events as fast as the producer goes; prints events/s until the
- * detector has processed them all (its {@code interlock_detect_events_total}).</li>
+ * <li>{@code --phase throughput}: a long corpus (the 30 simulated minutes of the latency phase, about 490,000
+ * events, repeated {@code --laps} times later in time, default 4: about 2 million events, kept encoded), in two parts. First {@code --warmup-events} (default 600,000) as fast as the
+ * producer goes, until the detector has processed them: the JIT compiling the hot paths of the service and of
+ * the broker takes most of the two cores for the first minute and more, and is not what a running service
+ * costs. Then the rest, paced at {@code --rate} events per second (default 50,000; 0: as fast as the producer
+ * goes), with the detector's lag followed through its committed offsets every 250 ms; prints the rate at which
+ * the detector processed them, the largest lag, and the CPU per event of the service and of the broker and
+ * producer, by thread.</li>
  * <li>{@code --phase latency}: events paced at {@code --rate} per second (default 5,000); for every stored
  * alert, the time from the publication of the last event its evidence names to its row in PostgreSQL
  * ({@code stored_at}); prints p50/p99/max overall and per class. STALLED_CALL is reported apart: it fires
@@ -53,6 +59,9 @@ public final class ServiceBench {
     private static final Pattern EVENTS = Pattern.compile("^interlock_detect_events_total(?:\\{[^}]*\\})? ([0-9.eE+]+)$",
             Pattern.MULTILINE);
 
+    /** The detect role's Kafka Streams application id (its default): its committed offsets say what it processed. */
+    private static final String APPLICATION_ID = "interlock-detector";
+
     private ServiceBench() {
     }
 
@@ -60,16 +69,20 @@ public final class ServiceBench {
         System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         String phase = "latency";
-        double rate = 5_000;
+        double rate = -1;
         int seconds = 30;
+        int laps = 4;
+        int warmupEvents = 600_000;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--phase" -> phase = args[i + 1];
                 case "--rate" -> rate = Double.parseDouble(args[i + 1]);
                 case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
                 case "--max-seconds" -> maxSeconds = Integer.parseInt(args[i + 1]);
+                case "--laps" -> laps = Integer.parseInt(args[i + 1]);
+                case "--warmup-events" -> warmupEvents = Integer.parseInt(args[i + 1]);
                 case "--warmup" -> WARM_UP_MILLIS = Long.parseLong(args[i + 1]) * 1000;
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; known: --phase, --rate, --seconds, --max-seconds, --warmup");
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; known: --phase, --rate, --seconds, --max-seconds, --warmup, --laps, --warmup-events");
             }
         }
         Path jar = Path.of(System.getProperty("interlock.app.jar", "app/target/quarkus-app/quarkus-run.jar"));
@@ -77,9 +90,18 @@ public final class ServiceBench {
             jar = Path.of("..").resolve(jar);
             System.setProperty("interlock.app.jar", jar.toString());
         }
-        List<CallEvent> events = BenchCorpus.events(11, Duration.ofMinutes(30), 50, 100);
-        System.out.printf(Locale.ROOT, "ServiceBench %s: %,d events in the corpus, %d cores%n", phase, events.size(),
-                Runtime.getRuntime().availableProcessors());
+        List<CallEvent> events = null;
+        BenchCorpus.Encoded corpus = null;
+        if (phase.equals("throughput")) {
+            // the 30-minute corpus of the latency phase, repeated later in time
+            corpus = BenchCorpus.encodedLaps(11, Duration.ofMinutes(30), 50, 100, laps);
+            System.out.printf(Locale.ROOT, "ServiceBench throughput: %,d events in the corpus (%,d MB of JSON), %d cores%n",
+                    corpus.size(), corpus.bytes() >> 20, Runtime.getRuntime().availableProcessors());
+        } else {
+            events = BenchCorpus.events(11, Duration.ofMinutes(30), 50, 100);
+            System.out.printf(Locale.ROOT, "ServiceBench %s: %,d events in the corpus, %d cores%n", phase, events.size(),
+                    Runtime.getRuntime().availableProcessors());
+        }
         Path dir = Files.createTempDirectory("interlock-service-bench");
         ServiceProcess.Builder builder = ServiceProcess.builder(dir.resolve("service.log"));
         // JVM options of the service: -Dbench.jvm="-Xlog:gc:file=/tmp/gc.log -Xmx1g"
@@ -97,14 +119,13 @@ public final class ServiceBench {
                 .property("interlock.roles", "detect,dashboard")
                 .property("interlock.data-dir", dir.resolve("data").toString())
                 .property("interlock.ingest.demo.enabled", "false")
-                .property("interlock.detect.stream-threads", System.getProperty("bench.stream-threads", "1"))
                 .properties(extraProperties())
                 .build()) {
             service.start().awaitReady(Duration.ofSeconds(120));
             if (phase.equals("throughput")) {
-                throughput(service, events);
+                throughput(service, corpus, rate < 0 ? 50_000 : rate, warmupEvents);
             } else {
-                latency(service, events, rate, seconds);
+                latency(service, events, rate < 0 ? 5_000 : rate, seconds);
             }
             if (System.getProperty("bench.jfr") != null) {
                 service.stop(Duration.ofSeconds(60)); // a clean exit writes the recording
@@ -147,32 +168,168 @@ public final class ServiceBench {
         }
     }
 
-    private static void throughput(ServiceProcess service, List<CallEvent> events) throws Exception {
-        double serviceCpu0 = cpuSeconds(service.pid());
-        double benchCpu0 = cpuSeconds(ProcessHandle.current().pid());
-        long start = System.nanoTime();
-        try (KafkaProducer<String, byte[]> producer = producer()) {
-            for (CallEvent e : events) {
-                producer.send(new ProducerRecord<>(Topics.CALLS, e.canister(), Json.encode(e)));
+    /** CPU seconds per thread name (digits folded, as Linux shows it: 15 characters) of a process, from /proc. */
+    private static Map<String, Double> threadCpu(long pid) {
+        Map<String, Double> out = new TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0, Double::sum);
+                } catch (Exception gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (Exception e) {
+            // not Linux
+        }
+        return out;
+    }
+
+    private static void printThreadCpu(String what, Map<String, Double> before, Map<String, Double> after, long events) {
+        List<Map.Entry<String, Double>> used = new ArrayList<>();
+        after.forEach((name, cpu) -> used.add(Map.entry(name, cpu - before.getOrDefault(name, 0.0))));
+        used.sort((a, b) -> Double.compare(b.getValue(), a.getValue()));
+        StringBuilder line = new StringBuilder();
+        for (Map.Entry<String, Double> e : used.subList(0, Math.min(8, used.size()))) {
+            if (e.getValue() > 0) {
+                line.append(String.format(Locale.ROOT, "%s %.1f, ", e.getKey(), e.getValue() * 1e6 / events));
             }
         }
-        double sent = (System.nanoTime() - start) / 1e9;
-        long processed = awaitProcessed(service, events.size(), start);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        if (processed < events.size()) {
-            System.out.printf(Locale.ROOT, "  the detector did not keep up: %,d of %,d processed in %.0f s: %,.0f events/s%n", processed,
-                    events.size(), seconds, processed / seconds);
-            return;
+        System.out.printf(Locale.ROOT, "    %s, us per event by thread: %s%n", what, line);
+    }
+
+    private static void throughput(ServiceProcess service, BenchCorpus.Encoded corpus, double rate, int warmupEvents)
+            throws Exception {
+        int n = corpus.size();
+        int warm = Math.min(warmupEvents, n / 2);
+        try (KafkaProducer<String, byte[]> producer = producer();
+                org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(SharedServices.kafkaConfig())) {
+            // 1. warm-up: the JIT compiles the service's hot paths (on these 2 cores it takes about 25 s of CPU
+            // in the service and the broker together); not part of the measure
+            long start = System.nanoTime();
+            for (int i = 0; i < warm; i++) {
+                producer.send(new ProducerRecord<>(Topics.CALLS, corpus.keys()[i], corpus.values()[i]));
+            }
+            producer.flush();
+            if (awaitCommitted(admin, warm, start, null) < warm) {
+                System.out.printf(Locale.ROOT, "  the detector did not process the %,d warm-up events within %d s%n", warm, maxSeconds);
+                return;
+            }
+            double warmSeconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf(Locale.ROOT, "  warm-up (JIT compiling, not measured): %,d events in %.1f s (%,.0f events/s)%n", warm,
+                    warmSeconds, warm / warmSeconds);
+
+            // 2. the measured window: the rest of the corpus, paced at --rate (0: as fast as the producer goes)
+            Map<String, Double> serviceThreads0 = threadCpu(service.pid());
+            Map<String, Double> benchThreads0 = threadCpu(ProcessHandle.current().pid());
+            double serviceCpu0 = cpuSeconds(service.pid());
+            double benchCpu0 = cpuSeconds(ProcessHandle.current().pid());
+            long t0 = System.nanoTime();
+            java.util.concurrent.atomic.AtomicLong published = new java.util.concurrent.atomic.AtomicLong(warm);
+            long[] maxLag = {0};
+            List<double[]> lags = Collections.synchronizedList(new ArrayList<>()); // (seconds, lag)
+            Thread monitor = new Thread(() -> {
+                try {
+                    awaitCommitted(admin, n, t0, (elapsed, processed) -> {
+                        long lag = published.get() - processed;
+                        maxLag[0] = Math.max(maxLag[0], lag);
+                        lags.add(new double[] {elapsed, lag});
+                        if (PROGRESS) {
+                            System.out.printf(Locale.ROOT, "    %5.1f s: published %,d, processed %,d, lag %,d%n", elapsed,
+                                    published.get() - warm, processed - warm, lag);
+                        }
+                    });
+                } catch (Exception e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "lag-monitor");
+            monitor.start();
+            for (int i = warm; i < n; i++) {
+                if (rate > 0 && (i & 255) == 0) {
+                    long due = t0 + (long) ((i - warm) * 1e9 / rate);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                }
+                producer.send(new ProducerRecord<>(Topics.CALLS, corpus.keys()[i], corpus.values()[i]));
+                published.lazySet(i + 1);
+            }
+            producer.flush();
+            double sent = (System.nanoTime() - t0) / 1e9;
+            monitor.join();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long measured = n - warm;
+            long processed = committed(admin) - warm;
+            if (processed < measured) {
+                System.out.printf(Locale.ROOT, "  the detector did not keep up: %,d of %,d processed in %.0f s: %,.0f events/s%n",
+                        processed, measured, seconds, processed / seconds);
+                return;
+            }
+            System.out.printf(Locale.ROOT, "  measured: %,d events published in %.1f s (%s, %,.0f events/s); all processed %.1f s "
+                    + "after the first: %,.0f events/s sustained; largest lag seen %,d events%n", measured, sent,
+                    rate > 0 ? String.format(Locale.ROOT, "paced at %,.0f/s", rate) : "unpaced", measured / sent, seconds,
+                    measured / seconds, maxLag[0]);
+            // the detector may fall behind early in the window (the JIT is not quite done) and catch up: the lag over the
+            // second half says whether it keeps up once it has
+            double lateLag = 0;
+            synchronized (lags) {
+                for (double[] l : lags) {
+                    if (l[0] >= sent / 2 && l[0] <= sent) {
+                        lateLag = Math.max(lateLag, l[1]);
+                    }
+                }
+            }
+            System.out.printf(Locale.ROOT, "  largest lag over the second half of the publication (%.0f s to %.0f s): %,.0f events "
+                    + "(%.2f s of input)%n", sent / 2, sent, lateLag, lateLag / (measured / sent));
+            // CPU per event holds on a busy machine too, where events/s does not
+            double serviceCpu = cpuSeconds(service.pid()) - serviceCpu0;
+            double benchCpu = cpuSeconds(ProcessHandle.current().pid()) - benchCpu0;
+            System.out.printf(Locale.ROOT, "  CPU in the measured window: service %.1f s (%.1f us per event); broker and producer "
+                    + "(this JVM) %.1f s (%.1f us per event); %.1f of 2 cores busy%n", serviceCpu, serviceCpu * 1e6 / measured,
+                    benchCpu, benchCpu * 1e6 / measured, (serviceCpu + benchCpu) / seconds);
+            printThreadCpu("service", serviceThreads0, threadCpu(service.pid()), measured);
+            printThreadCpu("broker and producer", benchThreads0, threadCpu(ProcessHandle.current().pid()), measured);
         }
-        System.out.printf(Locale.ROOT, "  published in %.1f s; all %,d processed by the detector in %.1f s: %,.0f events/s sustained%n",
-                sent, events.size(), seconds, events.size() / seconds);
-        // CPU per event holds on a busy machine too, where events/s does not
-        double serviceCpu = cpuSeconds(service.pid()) - serviceCpu0;
-        double benchCpu = cpuSeconds(ProcessHandle.current().pid()) - benchCpu0;
-        System.out.printf(Locale.ROOT, "  CPU: service %.1f s (%.1f us per event); broker and producer (this JVM) %.1f s "
-                + "(%.1f us per event)%n", serviceCpu, serviceCpu * 1e6 / events.size(), benchCpu,
-                benchCpu * 1e6 / events.size());
-        recordsPerTopic(events.size());
+        recordsPerTopic(n);
+    }
+
+    /** Input events the detector has committed as processed (exactly-once: its committed offsets on the calls topic). */
+    private static long committed(org.apache.kafka.clients.admin.Admin admin) throws Exception {
+        long sum = 0;
+        for (var e : admin.listConsumerGroupOffsets(APPLICATION_ID).partitionsToOffsetAndMetadata().get().entrySet()) {
+            if (e.getKey().topic().equals(Topics.CALLS) && e.getValue() != null) {
+                sum += e.getValue().offset();
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * Waits until {@code n} input events are committed as processed (polling the broker, not the service, every
+     * 250 ms) or the time limit passes; returns how many were.
+     */
+    private static long awaitCommitted(org.apache.kafka.clients.admin.Admin admin, long n, long startNanos,
+            java.util.function.ObjLongConsumer<Double> each) throws Exception {
+        long processed;
+        long lastReport = System.nanoTime();
+        while ((processed = committed(admin)) < n) {
+            if (System.nanoTime() - startNanos > maxSeconds * 1_000_000_000L) {
+                return processed;
+            }
+            if (each != null) {
+                each.accept((System.nanoTime() - startNanos) / 1e9, processed);
+            }
+            Thread.sleep(250);
+            if (each == null && (PROGRESS || System.nanoTime() - lastReport > 10_000_000_000L)) {
+                lastReport = System.nanoTime();
+                System.out.printf(Locale.ROOT, "  %,d of %,d processed%n", processed, n);
+            }
+        }
+        return processed;
     }
 
     /** What the broker carried per input event, topic by topic: repartitions, changelogs, alerts. */
@@ -203,7 +360,7 @@ public final class ServiceBench {
                 return processed;
             }
             Thread.sleep(1000); // the metrics page is large: polling it often costs the service CPU
-            if (System.nanoTime() - lastReport > 10_000_000_000L) {
+            if (PROGRESS || System.nanoTime() - lastReport > 10_000_000_000L) {
                 lastReport = System.nanoTime();
                 System.out.printf(Locale.ROOT, "  %,d of %,d processed (%,.0f events/s so far)%n", processed, n,
                         processed / ((System.nanoTime() - startNanos) / 1e9));
@@ -212,6 +369,7 @@ public final class ServiceBench {
         return processed;
     }
 
+    private static final boolean PROGRESS = Boolean.getBoolean("bench.progress");
     private static int maxSeconds = 300;
     /**
      * The first seconds of a run include the JIT compiling the service's hot paths and a backlog it builds

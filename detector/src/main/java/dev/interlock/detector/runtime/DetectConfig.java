@@ -21,8 +21,12 @@ public interface DetectConfig {
     @WithDefault("${interlock.data-dir:data}/streams")
     Path stateDir();
 
-    /** Stream threads in this instance; more instances scale out by partition. */
-    @WithDefault("1")
+    /**
+     * Stream threads in this instance; more instances scale out by partition. Two by default: with exactly-once
+     * each commit waits for the broker, and a second thread processes meanwhile (README, "Measured here"). Each thread has its own producer and
+     * transactions; the calls topic needs at least as many partitions as all instances have threads.
+     */
+    @WithDefault("2")
     int streamThreads();
 
     /**
@@ -82,6 +86,14 @@ public interface DetectConfig {
     /** Exactly-once commit interval: the upper bound it adds to alert latency. */
     @WithDefault("100ms")
     Duration commitInterval();
+
+    /**
+     * Compression of what the detector writes (alerts, repartitioned events, changelog entries): {@code none},
+     * {@code lz4}, {@code zstd}, {@code gzip} or {@code snappy}. Compressing costs the stream threads CPU and saves
+     * the broker's disk and network; see README, "Measured here".
+     */
+    @WithDefault("lz4")
+    String compression();
 
     /**
      * LEDGER_RECONCILIATION: how long (event time) a {@code notify}'s expected transfer may take to appear in a ledger

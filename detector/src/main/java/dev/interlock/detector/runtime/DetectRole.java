@@ -70,7 +70,7 @@ public class DetectRole implements ServiceRole {
         // Alerts, repartitioned events and changelog entries go out in few large compressed batches: the
         // broker's cost is per request far more than per record.
         props.put(StreamsConfig.producerPrefix("batch.size"), 256 * 1024);
-        props.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+        props.put(StreamsConfig.producerPrefix("compression.type"), config.compression());
 
         MicrometerDetectorMetrics metrics = new MicrometerDetectorMetrics(registry);
         Counter threadFailures = Counter.builder("interlock.detect.thread.failures")

@@ -28,6 +28,11 @@ final class WriteBehindStore<V> implements SortedStore<V>, CommitHook.Listener {
     private final TreeMap<String, V> map = new TreeMap<>();
     /** Changed since the last commit: the new value, or null for a deletion. */
     private final Map<String, V> dirty = new HashMap<>();
+    /**
+     * Keys put since the last commit that the store did not hold at it: deleted again before the next commit,
+     * they are written neither as a value nor as a tombstone (no changelog record for what came and went).
+     */
+    private final java.util.Set<String> fresh = new java.util.HashSet<>();
 
     WriteBehindStore(KeyValueStore<String, V> store) {
         this.store = store;
@@ -46,14 +51,22 @@ final class WriteBehindStore<V> implements SortedStore<V>, CommitHook.Listener {
 
     @Override
     public void put(String key, V value) {
-        map.put(key, value);
+        boolean changedBefore = dirty.containsKey(key);
+        V before = map.put(key, value);
         dirty.put(key, value);
+        if (before == null && !changedBefore) {
+            fresh.add(key); // absent from memory and not deleted since the last commit: absent from the store too
+        }
     }
 
     @Override
     public void delete(String key) {
         if (map.remove(key) != null) {
-            dirty.put(key, null);
+            if (fresh.remove(key)) {
+                dirty.remove(key);
+            } else {
+                dirty.put(key, null);
+            }
         }
     }
 
@@ -79,12 +92,14 @@ final class WriteBehindStore<V> implements SortedStore<V>, CommitHook.Listener {
             store.put(e.getKey(), e.getValue()); // a null value deletes
         }
         dirty.clear();
+        fresh.clear();
     }
 
     @Override
     public void discard() {
         // a dirty close: the store goes back to the last commit and the processor is built again from it
         dirty.clear();
+        fresh.clear();
         map.clear();
     }
 }
