@@ -33,8 +33,14 @@ final class BenchCorpus {
     }
 
     /**
+     * Quiet time between two laps: longer than the detector's default horizon (10 minutes), so that a lap's equal
+     * transfers and overlapping contexts do not meet the previous lap's (what is still open then stays open).
+     */
+    static final Duration LAP_GAP = Duration.ofMinutes(15);
+
+    /**
      * The same mix, encoded, repeated {@code laps} times, each lap later in time than the one before (by the
-     * corpus' duration and a quiet minute): the same canisters keep running, so a run can be long enough for the
+     * corpus' duration and {@link #LAP_GAP} of quiet): the same canisters keep running, so a run can be long enough for the
      * JIT to finish with the hot paths without the corpus' generation (which slows down on long simulations)
      * taking longer than the run. Each lap renames what must not repeat: sequence numbers and event ids (after
      * the previous lap's), context, call, correlation and journal ids (prefixed with the lap), and times.
@@ -42,7 +48,7 @@ final class BenchCorpus {
     static Encoded encodedLaps(long seed, Duration duration, double rate, int instances, int laps) {
         List<CallEvent> base = events(seed, duration, rate, instances);
         long seqStep = base.stream().mapToLong(CallEvent::seq).max().orElse(0) + 1;
-        long timeStep = duration.toNanos() + 60_000_000_000L;
+        long timeStep = duration.toNanos() + LAP_GAP.toNanos();
         String[] keys = new String[base.size() * laps];
         byte[][] values = new byte[keys.length][];
         long bytes = 0;
