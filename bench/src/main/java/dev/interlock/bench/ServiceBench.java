@@ -40,14 +40,15 @@ import dev.interlock.testsupport.SharedServices;
  * {@code interlock.calls}, keyed by canister.
  *
  * <ul>
- * <li>{@code --phase throughput}: a long corpus (the 30 simulated minutes of the latency phase, about 490,000
- * events, repeated {@code --laps} times later in time, default 4: about 2 million events, kept encoded), in two parts. First {@code --warmup-events} (default 600,000) as fast as the
- * producer goes, until the detector has processed them: the JIT compiling the hot paths of the service and of
- * the broker takes most of the two cores for the first minute and more, and is not what a running service
- * costs. Then the rest, paced at {@code --rate} events per second (default 50,000; 0: as fast as the producer
- * goes), with the detector's lag followed through its committed offsets every 250 ms; prints the rate at which
- * the detector processed them, the largest lag, and the CPU per event of the service and of the broker and
- * producer, by thread.</li>
+ * <li>{@code --phase throughput}: a long corpus (the 30 simulated minutes of the latency phase, about
+ * 490,000 events, repeated {@code --laps} times later in time, default 4: about 2 million events, kept
+ * encoded), in two parts. First {@code --warmup-events} (default 600,000; at most half the corpus) as fast as
+ * the producer goes, until the detector has processed them: the JIT compiling the hot paths of the service
+ * and of the broker takes most of the two cores for the first minute and more, and is not what a running
+ * service costs. Then the rest, paced at {@code --rate} events per second (default 50,000; 0: as fast as the
+ * producer goes), with the detector's lag followed through its committed offsets every 250 ms; prints the
+ * rate at which the detector processed them, the largest lag (over the whole window and over its second
+ * half), and the CPU per event of the service and of the broker and producer, by thread.</li>
  * <li>{@code --phase latency}: events paced at {@code --rate} per second (default 5,000); for every stored
  * alert, the time from the publication of the last event its evidence names to its row in PostgreSQL
  * ({@code stored_at}); prints p50/p99/max overall and per class. STALLED_CALL is reported apart: it fires
@@ -207,8 +208,8 @@ public final class ServiceBench {
         int warm = Math.min(warmupEvents, n / 2);
         try (KafkaProducer<String, byte[]> producer = producer();
                 org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(SharedServices.kafkaConfig())) {
-            // 1. warm-up: the JIT compiles the service's hot paths (on these 2 cores it takes about 25 s of CPU
-            // in the service and the broker together); not part of the measure
+            // 1. warm-up: the JIT compiles the hot paths of the service and the broker (on 2 cores, most of their CPU
+            // for the first minute); not part of the measure
             long start = System.nanoTime();
             for (int i = 0; i < warm; i++) {
                 producer.send(new ProducerRecord<>(Topics.CALLS, corpus.keys()[i], corpus.values()[i]));
@@ -289,8 +290,9 @@ public final class ServiceBench {
             double serviceCpu = cpuSeconds(service.pid()) - serviceCpu0;
             double benchCpu = cpuSeconds(ProcessHandle.current().pid()) - benchCpu0;
             System.out.printf(Locale.ROOT, "  CPU in the measured window: service %.1f s (%.1f us per event); broker and producer "
-                    + "(this JVM) %.1f s (%.1f us per event); %.1f of 2 cores busy%n", serviceCpu, serviceCpu * 1e6 / measured,
-                    benchCpu, benchCpu * 1e6 / measured, (serviceCpu + benchCpu) / seconds);
+                    + "(this JVM) %.1f s (%.1f us per event); %.1f of %d cores busy%n", serviceCpu, serviceCpu * 1e6 / measured,
+                    benchCpu, benchCpu * 1e6 / measured, (serviceCpu + benchCpu) / seconds,
+                    Runtime.getRuntime().availableProcessors());
             printThreadCpu("service", serviceThreads0, threadCpu(service.pid()), measured);
             printThreadCpu("broker and producer", benchThreads0, threadCpu(ProcessHandle.current().pid()), measured);
         }
