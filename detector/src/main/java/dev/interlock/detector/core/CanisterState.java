@@ -39,6 +39,11 @@ public final class CanisterState {
     /** Unbounded-wait calls still awaiting a response, as context/call pairs (what STALLED_CALL watches). */
     public List<String[]> unboundedAwaiting = new ArrayList<>();
 
+    /** Contexts in {@link #contexts} that are still open (kept at most {@link DetectorSettings#maxOpenContexts()}). */
+    public int openContexts;
+    /** Open contexts dropped to keep that bound, until {@link OpenContextLimitDetector} reports them (not stored). */
+    public transient List<ContextState> droppedOpen = new ArrayList<>();
+
     /** Failed calls whose callback trapped, until a cleanup restores (or not). */
     public List<UnhandledRejectDetector.PendingRestore> pendingRestores = new ArrayList<>();
     /**

@@ -13,8 +13,15 @@ import dev.interlock.model.Transfer;
  */
 public final class Correlator {
     private final long horizonNanos;
+    private final int maxOpenContexts;
 
     public Correlator(long horizonNanos) {
+        this(horizonNanos, Integer.MAX_VALUE);
+    }
+
+    /** @param maxOpenContexts open contexts kept per canister: opening one more drops the oldest open one */
+    public Correlator(long horizonNanos, int maxOpenContexts) {
+        this.maxOpenContexts = maxOpenContexts;
         this.horizonNanos = horizonNanos;
     }
 
@@ -127,14 +134,10 @@ public final class Correlator {
                 }
                 // With nothing outstanding, the system rejects the caller: the context ends here.
                 if (ctx.stillOpen() && !ctx.awaitingAnyCall()) {
-                    ctx.closedAt = e.timeNanos();
-                    ctx.closedBy = "trap";
+                    close(state, ctx, e.timeNanos(), "trap");
                 }
             }
-            case CONTEXT_CLOSE -> {
-                ctx.closedAt = e.timeNanos();
-                ctx.closedBy = e.value() == null ? "rep" : e.value();
-            }
+            case CONTEXT_CLOSE -> close(state, ctx, e.timeNanos(), e.value() == null ? "rep" : e.value());
             case CLEANUP -> {
             }
         }
@@ -185,7 +188,37 @@ public final class Correlator {
         ctx.id = e.context();
         ctx.openedAt = e.timeNanos();
         state.contexts.put(ctx.id, ctx);
+        if (++state.openContexts > maxOpenContexts) {
+            dropOldestOpen(state);
+        }
         return ctx;
+    }
+
+    private static void close(CanisterState state, ContextState ctx, long at, String by) {
+        if (ctx.stillOpen()) {
+            state.openContexts = Math.max(0, state.openContexts - 1);
+        }
+        ctx.closedAt = at;
+        ctx.closedBy = by;
+    }
+
+    /**
+     * The memory bound on open contexts: the oldest open one leaves the state as if evicted (its later events, if
+     * any come, open it again without its beginning) and is noted for {@link OpenContextLimitDetector}.
+     */
+    private static void dropOldestOpen(CanisterState state) {
+        for (java.util.Iterator<ContextState> it = state.contexts.values().iterator(); it.hasNext();) {
+            ContextState c = it.next();
+            if (c.stillOpen()) {
+                it.remove();
+                state.unindex(c);
+                state.evicted.add(c.id);
+                state.unboundedAwaiting.removeIf(a -> a[0].equals(c.id));
+                state.openContexts--;
+                state.droppedOpen.add(c);
+                return;
+            }
+        }
     }
 
     /** Drops what is older than the horizon: closed contexts no open context overlaps, old key writes. */

@@ -30,7 +30,8 @@ public final class DetectorEngine {
     }
 
     public static DetectorEngine withDefaults(DetectorSettings s) {
-        return new DetectorEngine(new Correlator(s.horizon().toNanos()), List.of(
+        return new DetectorEngine(new Correlator(s.horizon().toNanos(), s.maxOpenContexts()), List.of(
+                new OpenContextLimitDetector(s.maxOpenContexts(), s.horizon().toNanos()),
                 new DoubleSpendDetector(),
                 new NonIdempotentTransferDetector(),
                 new ReentrancyDetector(),

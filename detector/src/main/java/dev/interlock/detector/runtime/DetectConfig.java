@@ -70,6 +70,14 @@ public interface DetectConfig {
     int canisterRateLimit();
 
     /**
+     * Open call contexts kept per canister (the detector's memory bound; closed ones are bounded by the horizon).
+     * Opening one more drops the oldest open one and raises an OPEN_CONTEXT_LIMIT alert (once per canister per
+     * horizon): detection on that canister is degraded while it lasts. An open context costs under 1 KiB.
+     */
+    @WithDefault("10000")
+    int maxOpenContexts();
+
+    /**
      * Update calls per boundary-node client (salted hash of principal and IP, so anonymous clients apart) and
      * method per {@code rate-window}, in {@code interlock.ingress}, before RATE_ANOMALY.
      */

@@ -76,7 +76,7 @@ public class DetectRole implements ServiceRole {
         Counter threadFailures = Counter.builder("interlock.detect.thread.failures")
                 .description("Stream threads replaced after an unexpected error").register(registry);
         DetectorSettings settings = new DetectorSettings(config.horizon(), config.stallAfter(), config.rateWindow(),
-                config.rateLimit(), config.anonymousRateLimit(), config.canisterRateLimit());
+                config.rateLimit(), config.anonymousRateLimit(), config.canisterRateLimit(), config.maxOpenContexts());
         DetectorTopology.Options options = DetectorTopology.Options.DEFAULT.withTick(config.tickInterval())
                 .withReconcileWindow(config.reconcileWindow()).withCycleDelay(config.cycleDelay())
                 .withCallGraphRetention(config.callGraphRetention())

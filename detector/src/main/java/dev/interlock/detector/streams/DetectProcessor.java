@@ -156,9 +156,12 @@ final class DetectProcessor implements Processor<String, byte[], String, Object>
         }
         found.sort(Comparator.comparingLong((ContextState c) -> c.openedAt));
         s.contexts = new LinkedHashMap<>();
+        int open = 0;
         for (ContextState c : found) {
             s.contexts.put(c.id, c);
+            open += c.stillOpen() ? 1 : 0;
         }
+        s.openContexts = open; // counted again: a state stored before the count was kept has none
         if (legacy) {
             s.keyWrites.values().forEach(s.addedWrites::addAll);
             save(s, List.copyOf(s.contexts.keySet()));

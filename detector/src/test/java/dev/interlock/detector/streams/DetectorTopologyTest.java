@@ -91,6 +91,35 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void aCanisterOverTheOpenContextLimitGetsOneAlertAndItsOldestOpenContextLeavesTheStore() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test-limit");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        try (TopologyTestDriver limited = new TopologyTestDriver(DetectorTopology.build(() -> DetectorEngine.withDefaults(
+                dev.interlock.detector.core.DetectorSettings.defaults().withMaxOpenContexts(2)), DetectorMetrics.NONE), props)) {
+            TestInputTopic<String, byte[]> in = limited.createInputTopic(Topics.CALLS, new StringSerializer(),
+                    new ByteArraySerializer());
+            TestOutputTopic<String, byte[]> out = limited.createOutputTopic(Topics.ALERTS, new StringDeserializer(),
+                    new ByteArrayDeserializer());
+            new Trace().open("ctx-1", Trace.ALICE, "pay").open("ctx-2", Trace.BOB, "pay").open("ctx-3", Trace.ALICE, "pay")
+                    .open("ctx-4", Trace.BOB, "pay").events().forEach(e -> in.pipeInput(e.canister(), Json.encode(e)));
+
+            List<Alert> raised = out.readValuesToList().stream().map(v -> Json.decode(v, Alert.class)).toList();
+            assertThat(raised).singleElement().satisfies(a -> {
+                assertThat(a.alertClass()).isEqualTo(AlertClass.OPEN_CONTEXT_LIMIT);
+                assertThat(a.evidence().contextIds()).containsExactly("ctx-1");
+            });
+            org.apache.kafka.streams.state.KeyValueStore<String, dev.interlock.detector.core.ContextState> contexts =
+                    limited.getKeyValueStore(DetectorTopology.STORE_CANISTER_CONTEXTS);
+            List<String> keys = new java.util.ArrayList<>();
+            contexts.all().forEachRemaining(kv -> keys.add(kv.key.substring(kv.key.indexOf('\u0000') + 1)));
+            assertThat(keys).containsExactly("ctx-3", "ctx-4");
+            assertThat(limited.<String, dev.interlock.detector.core.CanisterState>getKeyValueStore(
+                    DetectorTopology.STORE_CANISTER_STATE).get(Trace.CANISTER).openContexts).isEqualTo(2);
+        }
+    }
+
+    @Test
     void aStalledCallMarkedReportedIsStoredSoARestartDoesNotReportItAgain() {
         new Trace().open("ctx-9", Trace.ALICE, "quote").call("ctx-9", "call-9", "oracle", "get_price", "u").events()
                 .forEach(e -> calls.pipeInput(e.canister(), Json.encode(e)));
