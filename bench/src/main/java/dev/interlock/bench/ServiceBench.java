@@ -15,8 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -57,9 +55,6 @@ import dev.interlock.testsupport.SharedServices;
  * Needs the service artifact ({@code ./mvnw -DskipTests package} builds it).
  */
 public final class ServiceBench {
-    private static final Pattern EVENTS = Pattern.compile("^interlock_detect_events_total(?:\\{[^}]*\\})? ([0-9.eE+]+)$",
-            Pattern.MULTILINE);
-
     /** The detect role's Kafka Streams application id (its default): its committed offsets say what it processed. */
     private static final String APPLICATION_ID = "interlock-detector";
 
@@ -161,12 +156,16 @@ public final class ServiceBench {
     /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
     private static double cpuSeconds(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in clock ticks (USER_HZ 100)
+            return cpuSecondsOf(Files.readString(Path.of("/proc/" + pid + "/stat")));
         } catch (Exception e) {
             return Double.NaN;
         }
+    }
+
+    /** utime + stime of a /proc {@code stat} line (process or thread), in seconds (clock ticks, USER_HZ 100). */
+    private static double cpuSecondsOf(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
     }
 
     /** CPU seconds per thread name (digits folded, as Linux shows it: 15 characters) of a process, from /proc. */
@@ -177,8 +176,7 @@ public final class ServiceBench {
                 try {
                     String stat = Files.readString(t.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    out.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0, Double::sum);
+                    out.merge(name, cpuSecondsOf(stat), Double::sum);
                 } catch (Exception gone) {
                     // the thread ended meanwhile
                 }
@@ -230,13 +228,11 @@ public final class ServiceBench {
             double benchCpu0 = cpuSeconds(ProcessHandle.current().pid());
             long t0 = System.nanoTime();
             java.util.concurrent.atomic.AtomicLong published = new java.util.concurrent.atomic.AtomicLong(warm);
-            long[] maxLag = {0};
             List<double[]> lags = Collections.synchronizedList(new ArrayList<>()); // (seconds, lag)
             Thread monitor = new Thread(() -> {
                 try {
                     awaitCommitted(admin, n, t0, (elapsed, processed) -> {
                         long lag = published.get() - processed;
-                        maxLag[0] = Math.max(maxLag[0], lag);
                         lags.add(new double[] {elapsed, lag});
                         if (PROGRESS) {
                             System.out.printf(Locale.ROOT, "    %5.1f s: published %,d, processed %,d, lag %,d%n", elapsed,
@@ -270,20 +266,22 @@ public final class ServiceBench {
                         processed, measured, seconds, processed / seconds);
                 return;
             }
-            System.out.printf(Locale.ROOT, "  measured: %,d events published in %.1f s (%s, %,.0f events/s); all processed %.1f s "
-                    + "after the first: %,.0f events/s sustained; largest lag seen %,d events%n", measured, sent,
-                    rate > 0 ? String.format(Locale.ROOT, "paced at %,.0f/s", rate) : "unpaced", measured / sent, seconds,
-                    measured / seconds, maxLag[0]);
             // the detector may fall behind early in the window (the JIT is not quite done) and catch up: the lag over the
             // second half says whether it keeps up once it has
+            double maxLag = 0;
             double lateLag = 0;
             synchronized (lags) {
                 for (double[] l : lags) {
+                    maxLag = Math.max(maxLag, l[1]);
                     if (l[0] >= sent / 2 && l[0] <= sent) {
                         lateLag = Math.max(lateLag, l[1]);
                     }
                 }
             }
+            System.out.printf(Locale.ROOT, "  measured: %,d events published in %.1f s (%s, %,.0f events/s); all processed %.1f s "
+                    + "after the first: %,.0f events/s sustained; largest lag seen %,d events%n", measured, sent,
+                    rate > 0 ? String.format(Locale.ROOT, "paced at %,.0f/s", rate) : "unpaced", measured / sent, seconds,
+                    measured / seconds, (long) maxLag);
             System.out.printf(Locale.ROOT, "  largest lag over the second half of the publication (%.0f s to %.0f s): %,.0f events "
                     + "(%.2f s of input)%n", sent / 2, sent, lateLag, lateLag / (measured / sent));
             // CPU per event holds on a busy machine too, where events/s does not
@@ -353,24 +351,6 @@ public final class ServiceBench {
         }
     }
 
-    /** Waits until {@code n} events are processed or the time limit passes; returns how many were. */
-    private static long awaitProcessed(ServiceProcess service, long n, long startNanos) throws InterruptedException {
-        long processed;
-        long lastReport = System.nanoTime();
-        while ((processed = processed(service)) < n) {
-            if (System.nanoTime() - startNanos > maxSeconds * 1_000_000_000L) {
-                return processed;
-            }
-            Thread.sleep(1000); // the metrics page is large: polling it often costs the service CPU
-            if (PROGRESS || System.nanoTime() - lastReport > 10_000_000_000L) {
-                lastReport = System.nanoTime();
-                System.out.printf(Locale.ROOT, "  %,d of %,d processed (%,.0f events/s so far)%n", processed, n,
-                        processed / ((System.nanoTime() - startNanos) / 1e9));
-            }
-        }
-        return processed;
-    }
-
     private static final boolean PROGRESS = Boolean.getBoolean("bench.progress");
     private static int maxSeconds = 300;
     /**
@@ -378,12 +358,6 @@ public final class ServiceBench {
      * meanwhile ({@code --warmup}, default 30 s: alerts whose evidence was published before are reported apart).
      */
     private static long WARM_UP_MILLIS = 30_000;
-
-    private static long processed(ServiceProcess service) {
-        String metrics = ServiceProcess.Http.get(service.baseUrl() + "/q/metrics");
-        Matcher m = EVENTS.matcher(metrics);
-        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
-    }
 
     private static void latency(ServiceProcess service, List<CallEvent> events, double rate, int seconds) throws Exception {
         int n = (int) Math.min(events.size(), rate * seconds);
@@ -405,7 +379,10 @@ public final class ServiceBench {
         double took = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT, "  %,d events published in %.1f s (%,.0f events/s)%n", n, took, n / took);
         long published = System.nanoTime();
-        long processed = awaitProcessed(service, n, start);
+        long processed;
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(SharedServices.kafkaConfig())) {
+            processed = awaitCommitted(admin, n, start, null);
+        }
         System.out.printf(Locale.ROOT, "  the detector had processed them all %.1f s after the last was published%n",
                 (System.nanoTime() - published) / 1e9);
         if (processed < n) {

@@ -210,15 +210,20 @@ public final class Correlator {
         for (java.util.Iterator<ContextState> it = state.contexts.values().iterator(); it.hasNext();) {
             ContextState c = it.next();
             if (c.stillOpen()) {
-                it.remove();
-                state.unindex(c);
-                state.evicted.add(c.id);
+                forget(state, it, c);
                 state.unboundedAwaiting.removeIf(a -> a[0].equals(c.id));
                 state.openContexts--;
                 state.droppedOpen.add(c);
                 return;
             }
         }
+    }
+
+    /** Takes the context the iterator is at out of the state; its owner deletes it from the store ({@code evicted}). */
+    private static void forget(CanisterState state, java.util.Iterator<ContextState> it, ContextState c) {
+        it.remove();
+        state.unindex(c);
+        state.evicted.add(c.id);
     }
 
     /** Drops what is older than the horizon: closed contexts no open context overlaps, old key writes. */
@@ -237,9 +242,7 @@ public final class Correlator {
                 break;
             }
             if (c.closedAt != null && c.closedAt < cutoff && !pinned(state, c)) {
-                it.remove();
-                state.unindex(c);
-                state.evicted.add(c.id);
+                forget(state, it, c);
             }
         }
         for (List<StateWrite> writes : state.keyWrites.values()) {
