@@ -123,6 +123,10 @@ public final class ScanCommand implements Callable<Integer> {
             System.out.printf("  %d notify effects still within the %s reconciliation window at the end of input: "
                     + "undecided%n", scanner.undecidedNotifies(), reconcileWindow);
         }
+        if (scanner.unverifiedReplies() > 0) {
+            System.out.printf("  %d transfer replies not checked against blocks: their ledger's blocks were not given "
+                    + "(--blocks) or end before them%n", scanner.unverifiedReplies());
+        }
         return 0;
     }
 }

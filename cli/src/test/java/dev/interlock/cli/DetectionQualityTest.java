@@ -54,7 +54,7 @@ class DetectionQualityTest {
     }
 
     record Report(Map<AlertClass, ClassQuality> perClass, long alerts, long trueAlerts, long alertsOnFixed,
-            long incidents, long records) {
+            long incidents, long records, Map<String, long[]> perScenario) {
         double precision() {
             return alerts == 0 ? 1 : (double) trueAlerts / alerts;
         }
@@ -93,11 +93,15 @@ class DetectionQualityTest {
         for (AlertClass c : AlertClass.values()) {
             counts.put(c, new long[4]);
         }
+        Map<String, long[]> perScenario = new java.util.TreeMap<>(); // incidents, detected
         for (Incident i : result.incidents()) {
             long[] k = counts.get(i.alertClass());
+            long[] sc = perScenario.computeIfAbsent(i.scenario() + " (" + i.alertClass() + ")", x -> new long[2]);
             k[0]++;
+            sc[0]++;
             if (alerts.stream().anyMatch(a -> matches(a, i))) {
                 k[1]++;
+                sc[1]++;
             }
         }
         long trueAlerts = 0;
@@ -118,7 +122,8 @@ class DetectionQualityTest {
         }
         Map<AlertClass, ClassQuality> perClass = new EnumMap<>(AlertClass.class);
         counts.forEach((c, k) -> perClass.put(c, new ClassQuality(k[0], k[1], k[2], k[3])));
-        return new Report(perClass, alerts.size(), trueAlerts, onFixed, result.incidents().size(), scanner.records());
+        return new Report(perClass, alerts.size(), trueAlerts, onFixed, result.incidents().size(), scanner.records(),
+                perScenario);
     }
 
     static boolean matches(Alert a, Incident i) {
@@ -140,7 +145,7 @@ class DetectionQualityTest {
             needs.put(d.alertClass(), d.evidenceNeeded());
         }
         needs.put(AlertClass.CALL_CYCLE, "correlation ids (required when the callee is monitored)");
-        needs.put(AlertClass.LEDGER_RECONCILIATION, "ledger blocks; journal events to tell reconciled notifies");
+        needs.put(AlertClass.LEDGER_RECONCILIATION, "ledger blocks (notifies: journal events too)");
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%n%s: %d log records, %d incidents, %d alerts (%d on fixed variants), "
                 + "precision %.4f%n", title, r.records(), r.incidents(), r.alerts(), r.alertsOnFixed(), r.precision()));
@@ -149,7 +154,10 @@ class DetectionQualityTest {
         r.perClass().forEach((c, q) -> sb.append(String.format(Locale.ROOT, "| %-24s | %9d | %8d | %7.4f | %6d | %9.4f | %s |%n",
                 c, q.incidents(), q.detected(), q.recall(), q.alerts(), q.precision(),
                 needs.getOrDefault(c, "no detector yet"))));
-        System.out.print(sb);
+        sb.append("recall per scenario:");
+        r.perScenario().forEach((scenario, k) -> sb.append(String.format(Locale.ROOT, " %s %d/%d;", scenario, k[1],
+                k[0])));
+        System.out.println(sb);
     }
 
     @Test

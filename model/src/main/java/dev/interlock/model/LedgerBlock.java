@@ -24,6 +24,7 @@ import java.math.BigInteger;
  *                       corpora, file imports)
  * @param raw            the block as received, for forensics: ICRC-3 Value JSON, or hex of the ICP encoding;
  *                       null when not kept
+ * @param spender        for an {@code icrc2_transfer_from} (and an approval), the spender's account text; else null
  */
 public record LedgerBlock(
         String ledger,
@@ -39,7 +40,8 @@ public record LedgerBlock(
         String memo,
         Long createdAtTime,
         String verification,
-        String raw) implements IngestRecord {
+        String raw,
+        String spender) implements IngestRecord {
 
     public static final String VERIFIED_CHAIN = "chain";
     public static final String VERIFIED_CERTIFIED_TIP = "chain+certified-tip";
@@ -47,12 +49,25 @@ public record LedgerBlock(
     /** A block without verification level or raw form (simulated corpora, tests). */
     public LedgerBlock(String ledger, long index, String hash, String parentHash, long timestampNanos, String op, String from,
             String to, BigInteger amount, BigInteger fee, String memo, Long createdAtTime) {
-        this(ledger, index, hash, parentHash, timestampNanos, op, from, to, amount, fee, memo, createdAtTime, null, null);
+        this(ledger, index, hash, parentHash, timestampNanos, op, from, to, amount, fee, memo, createdAtTime, null, null,
+                null);
+    }
+
+    /** A block without spender (none, or a ledger that does not record it). */
+    public LedgerBlock(String ledger, long index, String hash, String parentHash, long timestampNanos, String op, String from,
+            String to, BigInteger amount, BigInteger fee, String memo, Long createdAtTime, String verification, String raw) {
+        this(ledger, index, hash, parentHash, timestampNanos, op, from, to, amount, fee, memo, createdAtTime, verification,
+                raw, null);
+    }
+
+    public LedgerBlock withSpender(String account) {
+        return new LedgerBlock(ledger, index, hash, parentHash, timestampNanos, op, from, to, amount, fee, memo, createdAtTime,
+                verification, raw, account);
     }
 
     public LedgerBlock withVerification(String level, String rawForm) {
         return new LedgerBlock(ledger, index, hash, parentHash, timestampNanos, op, from, to, amount, fee, memo, createdAtTime,
-                level, rawForm);
+                level, rawForm, spender);
     }
 
     @Override

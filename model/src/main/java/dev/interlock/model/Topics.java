@@ -26,6 +26,12 @@ public final class Topics {
      * 0 so that one task sees the calls between canisters (CALL_CYCLE).
      */
     public static final String DETECTOR_CALL_GRAPH_REPARTITION = "interlock.detector-repartition-call-graph";
+    /**
+     * Detector repartition: monitored canisters' transfer calls and clocks (from the calls partitions) and the blocks
+     * that move funds out of an account, re-keyed by payer principal, plus each ledger's progress on every partition
+     * (LEDGER_RECONCILIATION: replies without block, blocks without call).
+     */
+    public static final String DETECTOR_PAYMENTS_REPARTITION = "interlock.detector-repartition-payments";
 
     /** Header names on quarantined records. */
     /** Header carrying {@link IngestRecord#dedupKey()}: ledger blocks are keyed by ledger for order, deduplicated by this. */
@@ -49,7 +55,9 @@ public final class Topics {
             new Spec(DETECTOR_RECONCILE_REPARTITION, false,
                     "detector repartition: expected transfers and ledger blocks, keyed by recipient account"),
             new Spec(DETECTOR_CALL_GRAPH_REPARTITION, false,
-                    "detector repartition: call-graph events of all canisters, on partition 0"));
+                    "detector repartition: call-graph events of all canisters, on partition 0"),
+            new Spec(DETECTOR_PAYMENTS_REPARTITION, false,
+                    "detector repartition: transfer calls, canister clocks and outgoing blocks, keyed by payer"));
 
     private Topics() {
     }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.interlock.detector.core.CanisterState;
+import dev.interlock.detector.core.ContextState;
 import dev.interlock.detector.core.DetectorEngine;
 import dev.interlock.detector.graph.CallGraph;
 import dev.interlock.detector.ledger.Reconciler;
@@ -74,7 +75,9 @@ public final class Scanner {
             events++;
             alerts.addAll(engine.process(state, e));
             alerts.addAll(graph.accept(e));
-            reconciler.accept(e);
+            ContextState ctx = state.context(e.context());
+            reconciler.accept(e, ctx == null || e.call() == null ? null : ctx.calls.get(e.call()),
+                    ctx == null ? null : ctx.caller);
         }
     }
 
@@ -100,6 +103,11 @@ public final class Scanner {
     /** Notifies whose expected transfer is still within its window at the end of input. */
     public int undecidedNotifies() {
         return reconciler.undecided();
+    }
+
+    /** Transfer replies that could not be checked against blocks (their ledger's blocks were not given or ended). */
+    public long unverifiedReplies() {
+        return reconciler.unverifiedReplies();
     }
 
     public Map<String, Long> unusable() {

@@ -68,6 +68,54 @@ public final class CanisterState {
     public transient List<StateWrite> addedWrites = new ArrayList<>();
     public transient List<StateWrite> droppedWrites = new ArrayList<>();
 
+    /**
+     * Paid transfers by the logical request they pay (journal id; memo with recipient and ledger) → "context NUL call";
+     * derived from {@link #contexts}, not stored (transient), rebuilt on demand.
+     */
+    private transient Map<String, List<String>> paidByRequest;
+
+    /** The keys of the logical request a transfer pays: its journal entry, and its memo to its recipient. */
+    static List<String> requestKeys(OutgoingCall c) {
+        List<String> keys = new ArrayList<>(2);
+        if (c.journal != null) {
+            keys.add("j\u0000" + c.journal);
+        }
+        if (c.transfer != null && c.transfer.memo() != null) {
+            keys.add("m\u0000" + c.transfer.memo() + "\u0000" + c.transfer.to() + "\u0000" + c.callee);
+        }
+        return keys;
+    }
+
+    /** Earlier paid transfers of the same logical request as {@code c} (as "context NUL call"), then records {@code c}. */
+    public List<String> paidForSameRequest(ContextState ctx, OutgoingCall c) {
+        if (paidByRequest == null) {
+            paidByRequest = new HashMap<>();
+            for (ContextState x : contexts.values()) {
+                for (OutgoingCall o : x.calls.values()) {
+                    if (o != c && o.paidOut()) {
+                        for (String k : requestKeys(o)) {
+                            paidByRequest.computeIfAbsent(k, y -> new ArrayList<>(1)).add(x.id + '\u0000' + o.id);
+                        }
+                    }
+                }
+            }
+        }
+        List<String> earlier = new ArrayList<>(0);
+        String self = ctx.id + '\u0000' + c.id;
+        for (String k : requestKeys(c)) {
+            List<String> list = paidByRequest.computeIfAbsent(k, y -> new ArrayList<>(1));
+            for (String p : list) {
+                if (!p.equals(self) && !earlier.contains(p)) {
+                    earlier.add(p);
+                }
+            }
+            if (!list.contains(self)) {
+                list.add(self);
+            }
+        }
+        return earlier;
+    }
+
     /** caller|method → contexts; derived from {@link #contexts}, not stored (transient), rebuilt on demand. */
     private transient Map<String, List<ContextState>> byCallerMethod;
 
@@ -91,8 +139,20 @@ public final class CanisterState {
         }
     }
 
-    /** An evicted context leaves the index too (it sits near the front of its list: lists are in open order). */
+    /** An evicted context leaves the indexes too (it sits near the front of its list: lists are in open order). */
     void unindex(ContextState c) {
+        if (paidByRequest != null) {
+            for (OutgoingCall o : c.calls.values()) {
+                if (o.paidOut()) {
+                    for (String k : requestKeys(o)) {
+                        List<String> list = paidByRequest.get(k);
+                        if (list != null && list.remove(c.id + '\u0000' + o.id) && list.isEmpty()) {
+                            paidByRequest.remove(k);
+                        }
+                    }
+                }
+            }
+        }
         if (byCallerMethod != null && c.caller != null && c.method != null) {
             List<ContextState> list = byCallerMethod.get(c.caller + "|" + c.method);
             if (list != null) {

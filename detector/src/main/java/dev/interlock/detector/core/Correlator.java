@@ -70,8 +70,16 @@ public final class Correlator {
                 call.method = intern(e.calleeMethod());
                 Transfer t = e.transfer();
                 call.transfer = t == null ? null
-                        : new Transfer(intern(t.to()), t.amount(), t.memo(), t.createdAtTime());
+                        : new Transfer(intern(t.to()), t.amount(), t.memo(), t.createdAtTime(), intern(t.from()),
+                                intern(t.ledger()));
                 call.waitKind = intern(e.value());
+                if (t != null && msg != null) {
+                    String named = msg.journalFor == null ? null : msg.journalFor.remove(e.call());
+                    call.journal = named != null ? named : msg.pendingJournal;
+                    if (named == null) {
+                        msg.pendingJournal = null;
+                    }
+                }
                 call.sentAt = e.timeNanos();
                 call.sentSeq = e.seq();
                 if ("u".equals(call.waitKind)) {
@@ -124,6 +132,19 @@ public final class Correlator {
             case JOURNAL_INTENT, JOURNAL_RESULT -> {
                 if (msg != null) {
                     msg.journalled = true;
+                }
+                if (e.kind() == dev.interlock.model.CallEventKind.JOURNAL_INTENT && msg != null && e.subject() != null) {
+                    OutgoingCall named = e.call() == null ? null : ctx.calls.get(e.call());
+                    if (named != null) {
+                        named.journal = e.subject();
+                    } else if (e.call() != null) {
+                        if (msg.journalFor == null) {
+                            msg.journalFor = new java.util.HashMap<>();
+                        }
+                        msg.journalFor.put(e.call(), e.subject());
+                    } else {
+                        msg.pendingJournal = e.subject();
+                    }
                 }
             }
             case TRAP -> {

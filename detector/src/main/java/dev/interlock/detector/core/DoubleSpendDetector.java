@@ -18,6 +18,12 @@ import dev.interlock.model.Severity;
  * <li>Retried: one context sent a transfer again, with a new {@code created_at_time}, after the
  * first was paid or answered SYS_UNKNOWN (which may have been paid): the retry was not checked on
  * the ledger and the ledger cannot deduplicate it.</li>
+ * <li>Same request: two contexts each got a successful transfer for the same logical request, the
+ * same journal id ({@code ji}) or the same memo to the same recipient on the same ledger, whether
+ * or not they overlapped: typically the record of the first payment was rolled back by a trap (or
+ * never written) and the request was served again. Memo-based, it assumes the memo names the
+ * request, as the best practices recommend; a canister that puts one constant memo on repeated
+ * payments of one amount to one account within the horizon would be flagged.</li>
  * </ul>
  *
  * Evidence: contexts, calls and block indexes of both transfers. Needs only the required trace
@@ -63,6 +69,27 @@ public final class DoubleSpendDetector implements Detector {
         }
         if (!paid.paidOut()) {
             return;
+        }
+        for (String earlier : state.paidForSameRequest(ctx, paid)) {
+            int nul = earlier.indexOf('\u0000');
+            ContextState other = state.context(earlier.substring(0, nul));
+            OutgoingCall theirs = other == null ? null : other.calls.get(earlier.substring(nul + 1));
+            if (other == null || other == ctx || theirs == null) {
+                continue;
+            }
+            boolean byJournal = paid.journal != null && paid.journal.equals(theirs.journal);
+            out.add(Alerts.of(AlertClass.DOUBLE_SPEND, Severity.CRITICAL, state, pair(other.id, ctx.id))
+                    .context(other).context(ctx).call(theirs).call(paid).amount(paid.transfer.amount())
+                    .basis("transfer-replies", byJournal ? "same-journal-id" : "same-memo")
+                    .explain("Contexts %s and %s of canister %s both got a successful transfer for one request (%s): "
+                            + "%s to %s in block %s, then %s to %s in block %s. The record of the first payment did "
+                            + "not stop the second (a trap rolled it back, or it was never written): record the "
+                            + "request as served before the await, and retry with the very same arguments.",
+                            other.id, ctx.id, state.canister, byJournal ? "journal " + paid.journal
+                                    : "memo " + paid.transfer.memo(), theirs.transfer.amount(), theirs.transfer.to(),
+                            theirs.outcome.blockIndex(), paid.transfer.amount(), paid.transfer.to(),
+                            paid.outcome.blockIndex())
+                    .build());
         }
         for (ContextState other : state.contextsOf(ctx.caller, ctx.method)) {
             if (other == ctx || !ctx.overlaps(other)) {

@@ -23,6 +23,10 @@ public final class MessageState {
     public List<String> readsBeforeWrite = new ArrayList<>();
     public List<String> sendFailures = new ArrayList<>();
     public boolean journalled;
+    /** A journal intent printed in this message without naming its call: it belongs to the next transfer. */
+    public String pendingJournal;
+    /** Journal intents naming their call ({@code ji} with {@code c}) before that call was printed: call → journal. */
+    public Map<String, String> journalFor;
     public boolean releasedGuard;
 
     public boolean hasCommittedEffects() {

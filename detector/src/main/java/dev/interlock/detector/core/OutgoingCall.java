@@ -14,6 +14,8 @@ public final class OutgoingCall {
     /** u (unbounded), b (bounded) or n (notify), when the trace says. */
     public String waitKind;
     public Transfer transfer;
+    /** The journal entry (trace {@code ji}) the transfer was recorded under: the logical request it pays, or null. */
+    public String journal;
     public CallOutcome outcome;
     public boolean sendFailed;
     /** A STALLED_CALL alert was raised for it: do not look at it again. */

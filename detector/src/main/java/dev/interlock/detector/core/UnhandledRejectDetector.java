@@ -14,8 +14,11 @@ import dev.interlock.model.Severity;
  * A Motoko uncaught throw after a send failure commits the change too and is caught the same way.
  *
  * Needs state-key evidence (the writes before the call and the restoring write after it); without
- * it nothing is raised. A ledger {@code Duplicate} counts as success. False-positive risk: a state
- * change meant to survive a failed call (a failure counter), or a restore done later by a timer.
+ * it nothing is raised. A ledger {@code Duplicate} counts as success. A write followed by another
+ * call that succeeded before the failed one was sent belongs to that call and is not expected back.
+ * False-positive risk: a state change meant to survive a failed call (a failure counter), or a
+ * restore done later by a timer. False-negative risk: a change made before a successful call (a
+ * balance query) that was meant for the failing one after it.
  */
 public final class UnhandledRejectDetector implements Detector {
     @Override
@@ -81,7 +84,7 @@ public final class UnhandledRejectDetector implements Detector {
         }
         for (OutgoingCall c : failed) {
             for (StateWrite before : ctx.writes) {
-                if (before.seq >= c.sentSeq) {
+                if (before.seq >= c.sentSeq || settledBefore(ctx, before, c)) {
                     continue;
                 }
                 StateWrite after = m.writes.get(before.key);
@@ -92,6 +95,20 @@ public final class UnhandledRejectDetector implements Detector {
                 }
             }
         }
+    }
+
+    /**
+     * A write followed by another call that succeeded before {@code failed} was sent was made for that call (a flag
+     * set before an approval that went through, say): the later failure does not undo its reason.
+     */
+    private static boolean settledBefore(ContextState ctx, StateWrite write, OutgoingCall failed) {
+        for (OutgoingCall x : ctx.calls.values()) {
+            if (x != failed && x.sentSeq > write.seq && x.sentSeq < failed.sentSeq && x.outcome != null
+                    && !x.failed()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -52,7 +52,7 @@ public interface SortedStore<V> {
 
             @Override
             public List<Map.Entry<String, V>> range(String from, String to) {
-                return from.compareTo(to) >= 0 ? List.of() : new ArrayList<>(map.subMap(from, to).entrySet());
+                return SortedStore.snapshot(map, from, to);
             }
 
             @Override
@@ -61,6 +61,22 @@ public interface SortedStore<V> {
                 return k != null && k.compareTo(to) < 0 ? k : null;
             }
         };
+    }
+
+    /**
+     * The entries of {@code map} with {@code from <= key < to}, copied: a TreeMap's own entries change when another
+     * entry is deleted (its successor's key and value move into the deleted node), so a caller that deletes while it
+     * walks a range must not hold them.
+     */
+    static <V> List<Map.Entry<String, V>> snapshot(java.util.NavigableMap<String, V> map, String from, String to) {
+        if (from.compareTo(to) >= 0) {
+            return List.of();
+        }
+        List<Map.Entry<String, V>> out = new ArrayList<>();
+        for (Map.Entry<String, V> e : map.subMap(from, to).entrySet()) {
+            out.add(new java.util.AbstractMap.SimpleImmutableEntry<>(e.getKey(), e.getValue()));
+        }
+        return out;
     }
 
     /** One key component: {@code <length>:<text>} (null as empty). */

@@ -15,6 +15,7 @@ final class MicrometerDetectorMetrics implements DetectorMetrics {
     private final Counter events;
     private final Map<String, Counter> routed = new ConcurrentHashMap<>();
     private final Map<String, Integer> withoutEvidence = new ConcurrentHashMap<>();
+    private final Map<String, Long> unverified = new ConcurrentHashMap<>();
 
     MicrometerDetectorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -25,6 +26,16 @@ final class MicrometerDetectorMetrics implements DetectorMetrics {
                 .description("Canisters (on this instance) whose traces print no state-key, guard or journal events: "
                         + "REENTRANCY and UNHANDLED_REJECT cannot decide for them, CALLBACK_TRAP only in part")
                 .register(registry);
+        Gauge.builder("interlock.detect.payments.unverified", unverified,
+                m -> m.values().stream().mapToLong(Long::longValue).sum())
+                .description("Transfer replies (on this instance, since it started) that LEDGER_RECONCILIATION could not "
+                        + "check against ledger blocks: their ledger is not followed, or its blocks came too late")
+                .register(registry);
+    }
+
+    @Override
+    public void unverifiedReplies(String task, long replies) {
+        unverified.put(task, replies);
     }
 
     @Override

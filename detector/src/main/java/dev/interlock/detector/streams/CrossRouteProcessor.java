@@ -14,6 +14,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import dev.interlock.detector.graph.SortedStore;
 import dev.interlock.detector.ledger.NotifyTracker;
+import dev.interlock.detector.ledger.PaymentMatcher;
+import dev.interlock.detector.ledger.PaymentMessage;
+import dev.interlock.detector.ledger.PaymentTracker;
 import dev.interlock.detector.ledger.ReconcileMessage;
 import dev.interlock.model.CallEvent;
 import dev.interlock.model.Json;
@@ -29,7 +32,9 @@ import dev.interlock.model.Json;
  * here.</li>
  * <li>LEDGER_RECONCILIATION: {@link NotifyTracker} (state in the {@code notify-state} store) turns a
  * canister's notifies, journal entries and evidence into {@link ReconcileMessage}s, keyed by the
- * recipient account, to the reconcile repartition topic.</li>
+ * recipient account, to the reconcile repartition topic; {@link PaymentTracker} (no stored state) turns
+ * its transfer calls, their answers and its clock into {@link PaymentMessage}s, keyed by payer, to the
+ * payments repartition topic.</li>
  * </ul>
  * Events rolled back by a trap are routed nowhere: neither detector counts them.
  */
@@ -41,6 +46,9 @@ final class CrossRouteProcessor implements Processor<String, DecodedEvent, Strin
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, Long> linked;
     private NotifyTracker notifies;
+    /** Canisters' clocks are sent every {@link #CLOCK_FLUSH}, a busy canister's at most every 10 s of its event time. */
+    private final PaymentTracker payments;
+    static final Duration CLOCK_FLUSH = Duration.ofSeconds(1);
     private long clock;
 
     CrossRouteProcessor(long reconcileWindowNanos, long retentionNanos, Duration sweepEvery, DetectorMetrics metrics) {
@@ -48,6 +56,7 @@ final class CrossRouteProcessor implements Processor<String, DecodedEvent, Strin
         this.retentionNanos = retentionNanos;
         this.sweepEvery = sweepEvery;
         this.metrics = metrics;
+        this.payments = new PaymentTracker(PaymentMatcher.SKEW_NANOS / 6, reconcileWindowNanos);
     }
 
     @Override
@@ -61,6 +70,8 @@ final class CrossRouteProcessor implements Processor<String, DecodedEvent, Strin
         hook.listen(DetectorTopology.PROCESSOR_CROSS_ROUTE, entries);
         this.notifies = new NotifyTracker(entries, reconcileWindowNanos);
         context.schedule(sweepEvery, PunctuationType.WALL_CLOCK_TIME, wall -> sweepLinked());
+        context.schedule(CLOCK_FLUSH, PunctuationType.WALL_CLOCK_TIME, wall -> payments.clocks()
+                .forEach(m -> toPayments(m, wall)));
     }
 
     @Override
@@ -80,6 +91,14 @@ final class CrossRouteProcessor implements Processor<String, DecodedEvent, Strin
             context.forward(new Record<>(m.account(), Json.encode(m), record.timestamp()),
                     DetectorTopology.SINK_CALLS_TO_RECONCILE);
         }
+        for (PaymentMessage m : payments.accept(e, record.value().call(), record.value().caller())) {
+            toPayments(m, record.timestamp());
+        }
+    }
+
+    private void toPayments(PaymentMessage m, long timestamp) {
+        metrics.routed(DetectorTopology.PROCESSOR_PAYMENTS);
+        context.forward(new Record<>(m.payer(), Json.encode(m), timestamp), DetectorTopology.SINK_CALLS_TO_PAYMENTS);
     }
 
     private boolean toCallGraph(CallEvent e) {

@@ -1,7 +1,14 @@
 package dev.interlock.detector.streams;
 
+import dev.interlock.detector.core.OutgoingCall;
 import dev.interlock.model.CallEvent;
 
-/** A call event that passed validation, with its bytes as read: handed from detect to cross-route in memory. */
-record DecodedEvent(CallEvent event, byte[] raw) {
+/**
+ * A call event that passed validation, with its bytes as read: handed from detect to cross-route in memory,
+ * with what the detector engine knows of it.
+ *
+ * @param call   the engine's record of the event's outgoing call (CALL, CALLBACK, SEND_FAILED events), or null
+ * @param caller the caller of the event's context, when known
+ */
+record DecodedEvent(CallEvent event, byte[] raw, OutgoingCall call, String caller) {
 }

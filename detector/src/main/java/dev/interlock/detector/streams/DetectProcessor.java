@@ -309,7 +309,9 @@ final class DetectProcessor implements Processor<String, byte[], String, Object>
             context.forward(new Record<>(alert.canister(), Json.encode(alert), record.timestamp()),
                     DetectorTopology.SINK_ALERTS);
         }
-        context.forward(record.withValue(new DecodedEvent(event, record.value())),
+        ContextState ctx = state.context(event.context());
+        context.forward(record.withValue(new DecodedEvent(event, record.value(),
+                ctx == null || event.call() == null ? null : ctx.calls.get(event.call()), ctx == null ? null : ctx.caller)),
                 DetectorTopology.PROCESSOR_CROSS_ROUTE);
     }
 

@@ -31,6 +31,13 @@ public interface DetectorMetrics {
     default void canistersWithoutOptionalEvidence(String task, int canisters) {
     }
 
+    /**
+     * Transfer replies one payments task could not check against their ledger's blocks so far (the ledger is not
+     * followed, or its blocks came too late or never): LEDGER_RECONCILIATION is blind to them.
+     */
+    default void unverifiedReplies(String task, long replies) {
+    }
+
     /** An alert was raised without an optional kind of evidence it could have rested on (its {@code missing}). */
     default void evidenceMissing(dev.interlock.model.AlertClass alertClass, String evidence) {
     }

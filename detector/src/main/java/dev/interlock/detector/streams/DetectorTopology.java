@@ -16,6 +16,7 @@ import dev.interlock.detector.graph.CallGraph;
 import dev.interlock.detector.graph.GraphEntry;
 import dev.interlock.detector.ingress.IngressRateDetector;
 import dev.interlock.detector.ledger.LedgerEntry;
+import dev.interlock.detector.ledger.PaymentEntry;
 import dev.interlock.model.Topics;
 
 /**
@@ -31,14 +32,21 @@ import dev.interlock.model.Topics;
  *                       cross-route [linked-contexts, notify-state]
  *                         ├─ calls, answers, linked contexts ──► interlock.detector-repartition-call-graph
  *                         │    (key canister, partition 0 always)
- *                         └─ EXPECT / RESOLVED / EVIDENCE ─────► interlock.detector-repartition-reconcile
- *                              (key: recipient account)
+ *                         ├─ EXPECT / RESOLVED / EVIDENCE ─────► interlock.detector-repartition-reconcile
+ *                         │    (key: recipient account)
+ *                         └─ CALL / CLOCK ──────────────────────► interlock.detector-repartition-payments
+ *                              (key: payer)
  *  sub-topology 1: per ledger                                       key: ledger
  *   interlock.ledger-blocks ──► block-route ── BLOCK (key: recipient) ──► interlock.detector-repartition-reconcile
+ *                                          ├─ BLOCK (key: payer) ──────► interlock.detector-repartition-payments
+ *                                          ├─ PROGRESS (timer, every partition) ──► interlock.detector-repartition-payments
  *                                          └──► interlock.quarantine
  *  sub-topology 2: per recipient account                            key: account
  *   interlock.detector-repartition-reconcile ──► reconcile [reconcile-state] ──► interlock.alerts
  *                                                ▲ timer: windows expire         (LEDGER_RECONCILIATION)
+ *  sub-topology 5: per payer                                         key: payer principal
+ *   interlock.detector-repartition-payments ──► payments [payment-state] ──► interlock.alerts
+ *                                               ▲ timer: replies, blocks due   (LEDGER_RECONCILIATION)
  *  sub-topology 3: one partition for all canisters                  key: canister, partition 0
  *   interlock.detector-repartition-call-graph ──► call-graph [call-graph-state] ──► interlock.alerts
  *                                                 ▲ timer: delayed cycle checks     (CALL_CYCLE)
@@ -75,6 +83,16 @@ public final class DetectorTopology {
     public static final String PROCESSOR_BLOCK_ROUTE = "block-route";
     public static final String SINK_BLOCKS_TO_RECONCILE = "blocks-to-reconcile";
     public static final String SINK_BLOCKS_QUARANTINE = "blocks-quarantine";
+    public static final String SINK_BLOCKS_TO_PAYMENTS = "blocks-to-payments";
+    public static final String SINK_PROGRESS_TO_PAYMENTS = "progress-to-payments";
+    public static final String SINK_CALLS_TO_PAYMENTS = "calls-to-payments";
+
+    public static final String SOURCE_PAYMENTS = "payments-repartition";
+    public static final String PROCESSOR_PAYMENTS = "payments";
+    public static final String STORE_PAYMENT_STATE = "payment-state";
+    public static final String STORE_PAYMENT_COMMIT_HOOK = "payment-commit-hook";
+    public static final String SINK_PAYMENTS_ALERTS = "payments-alerts";
+    public static final String SINK_PAYMENTS_QUARANTINE = "payments-quarantine";
 
     public static final String SOURCE_RECONCILE = "reconcile-repartition";
     public static final String PROCESSOR_RECONCILE = "reconcile";
@@ -114,25 +132,28 @@ public final class DetectorTopology {
 
     /** The topics the topology reads and writes (tests give each run topics of its own). */
     public record TopicNames(String calls, String ledgerBlocks, String alerts, String quarantine,
-            String reconcileRepartition, String callGraphRepartition, String ingress) {
+            String reconcileRepartition, String callGraphRepartition, String ingress, String paymentsRepartition) {
         public static final TopicNames DEFAULT = new TopicNames(Topics.CALLS, Topics.LEDGER_BLOCKS, Topics.ALERTS,
                 Topics.QUARANTINE, Topics.DETECTOR_RECONCILE_REPARTITION, Topics.DETECTOR_CALL_GRAPH_REPARTITION,
-                Topics.INGRESS);
+                Topics.INGRESS, Topics.DETECTOR_PAYMENTS_REPARTITION);
 
         /** Every name with {@code prefix} in front. */
         public TopicNames withPrefix(String prefix) {
             return new TopicNames(prefix + calls, prefix + ledgerBlocks, prefix + alerts, prefix + quarantine,
-                    prefix + reconcileRepartition, prefix + callGraphRepartition, prefix + ingress);
+                    prefix + reconcileRepartition, prefix + callGraphRepartition, prefix + ingress,
+                    prefix + paymentsRepartition);
         }
 
         public List<String> all() {
-            return List.of(calls, ledgerBlocks, alerts, quarantine, reconcileRepartition, callGraphRepartition, ingress);
+            return List.of(calls, ledgerBlocks, alerts, quarantine, reconcileRepartition, callGraphRepartition, ingress,
+                    paymentsRepartition);
         }
     }
 
     /**
      * @param tick               interval of the wall-clock timers
-     * @param reconcileWindow    how long (event time) a notify's expected transfer may take to show up
+     * @param reconcileWindow    how long (event time) a notify's expected transfer may take to show up; also how long
+     *                           (wall clock) a silent canister's unexplained blocks wait for its trace
      * @param cycleDelay         how long (event time) a possible call cycle waits for other canisters' events
      * @param callGraphRetention how long an unanswered call or open linked context stays in the call graph
      * @param topics             topic names
@@ -234,12 +255,21 @@ public final class DetectorTopology {
                 onePartition, PROCESSOR_CROSS_ROUTE);
         t.addSink(SINK_CALLS_TO_RECONCILE, topics.reconcileRepartition(), strings.serializer(), bytes.serializer(),
                 PROCESSOR_CROSS_ROUTE);
+        t.addSink(SINK_CALLS_TO_PAYMENTS, topics.paymentsRepartition(), strings.serializer(), bytes.serializer(),
+                PROCESSOR_CROSS_ROUTE);
 
         // 1: per ledger.
         t.addSource(SOURCE_LEDGER_BLOCKS, strings.deserializer(), bytes.deserializer(), topics.ledgerBlocks());
-        t.addProcessor(PROCESSOR_BLOCK_ROUTE, () -> new BlockRouteProcessor(metrics), SOURCE_LEDGER_BLOCKS);
+        t.addProcessor(PROCESSOR_BLOCK_ROUTE, () -> new BlockRouteProcessor(metrics, tick), SOURCE_LEDGER_BLOCKS);
         t.addSink(SINK_BLOCKS_TO_RECONCILE, topics.reconcileRepartition(), strings.serializer(), bytes.serializer(),
                 PROCESSOR_BLOCK_ROUTE);
+        t.addSink(SINK_BLOCKS_TO_PAYMENTS, topics.paymentsRepartition(), strings.serializer(), bytes.serializer(),
+                PROCESSOR_BLOCK_ROUTE);
+        StreamPartitioner<String, byte[]> everyPartition = (topic, key, value, partitions) ->
+                Optional.of(java.util.stream.IntStream.range(0, partitions).boxed()
+                        .collect(java.util.stream.Collectors.toSet()));
+        t.addSink(SINK_PROGRESS_TO_PAYMENTS, topics.paymentsRepartition(), strings.serializer(), bytes.serializer(),
+                everyPartition, PROCESSOR_BLOCK_ROUTE);
         t.addSink(SINK_BLOCKS_QUARANTINE, topics.quarantine(), strings.serializer(), bytes.serializer(),
                 PROCESSOR_BLOCK_ROUTE);
 
@@ -252,6 +282,16 @@ public final class DetectorTopology {
         t.addSink(SINK_RECONCILE_ALERTS, topics.alerts(), strings.serializer(), bytes.serializer(), PROCESSOR_RECONCILE);
         t.addSink(SINK_RECONCILE_QUARANTINE, topics.quarantine(), strings.serializer(), bytes.serializer(),
                 PROCESSOR_RECONCILE);
+
+        // 5: per payer.
+        t.addSource(SOURCE_PAYMENTS, strings.deserializer(), bytes.deserializer(), topics.paymentsRepartition());
+        t.addProcessor(PROCESSOR_PAYMENTS, () -> new PaymentProcessor(window, tick, metrics), SOURCE_PAYMENTS);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_PAYMENT_STATE),
+                strings, new JsonSerde<>(PaymentEntry.class)), PROCESSOR_PAYMENTS);
+        t.addStateStore(CommitHook.builder(STORE_PAYMENT_COMMIT_HOOK), PROCESSOR_PAYMENTS);
+        t.addSink(SINK_PAYMENTS_ALERTS, topics.alerts(), strings.serializer(), bytes.serializer(), PROCESSOR_PAYMENTS);
+        t.addSink(SINK_PAYMENTS_QUARANTINE, topics.quarantine(), strings.serializer(), bytes.serializer(),
+                PROCESSOR_PAYMENTS);
 
         // 4: boundary-node ingress, per canister.
         t.addSource(SOURCE_INGRESS, strings.deserializer(), bytes.deserializer(), topics.ingress());

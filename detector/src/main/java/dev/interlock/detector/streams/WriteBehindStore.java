@@ -72,7 +72,7 @@ final class WriteBehindStore<V> implements SortedStore<V>, CommitHook.Listener {
 
     @Override
     public List<Map.Entry<String, V>> range(String from, String to) {
-        return from.compareTo(to) >= 0 ? List.of() : new ArrayList<>(map.subMap(from, to).entrySet());
+        return SortedStore.snapshot(map, from, to);
     }
 
     @Override

@@ -53,6 +53,58 @@ class DoubleSpendDetectorTest {
     }
 
     @Test
+    void aRequestPaidAgainAfterATrapRolledBackItsRecordIsFlaggedByItsMemo() {
+        List<Alert> alerts = run(new Trace()
+                .open("ctx-1", ALICE, "claim").read("ctx-1", "claims:a", "0").transfer("ctx-1", "k1", ALICE, 500, "636c61696d2d30")
+                .reply("ctx-1", "k1", 7).write("ctx-1", "claims:a", "1").rolledBack().trap("ctx-1", "overflow")
+                .open("ctx-2", ALICE, "claim").read("ctx-2", "claims:a", "0").transfer("ctx-2", "k2", ALICE, 500, "636c61696d2d30")
+                .reply("ctx-2", "k2", 9).write("ctx-2", "claims:a", "1").close("ctx-2").events());
+
+        assertThat(alerts).filteredOn(a -> a.alertClass() == AlertClass.DOUBLE_SPEND).singleElement().satisfies(a -> {
+            assertThat(a.dedupKey()).isEqualTo("DOUBLE_SPEND/" + CANISTER + "/ctx-1+ctx-2");
+            assertThat(a.evidence().callIds()).containsExactly("k1", "k2");
+            assertThat(a.evidence().blockIndexes()).containsExactly(7L, 9L);
+            assertThat(a.evidence().basis()).contains("same-memo");
+            assertThat(a.explanation()).contains("memo 636c61696d2d30", "block 7", "block 9");
+        });
+    }
+
+    @Test
+    void oneJournalEntryPaidInTwoContextsIsFlaggedWhateverTheMemos() {
+        List<Alert> alerts = run(new Trace()
+                .open("ctx-1", BOB, "settle").journalIntent("ctx-1", "req-9", null).transfer("ctx-1", "k1", ALICE, 300, "01")
+                .reply("ctx-1", "k1", 3).close("ctx-1")
+                .open("ctx-2", ALICE, "retry").journalIntent("ctx-2", "req-9", "k2").transfer("ctx-2", "k2", ALICE, 300, "02")
+                .reply("ctx-2", "k2", 4).close("ctx-2").events());
+
+        assertThat(alerts).singleElement().satisfies(a -> {
+            assertThat(a.alertClass()).isEqualTo(AlertClass.DOUBLE_SPEND);
+            assertThat(a.evidence().basis()).contains("same-journal-id");
+            assertThat(a.explanation()).contains("journal req-9");
+        });
+    }
+
+    @Test
+    void distinctRequestsPaidWithTheirOwnMemosAreNotADoubleSpend() {
+        assertThat(run(new Trace()
+                .open("ctx-1", ALICE, "claim").transfer("ctx-1", "k1", ALICE, 500, "636c61696d2d30").reply("ctx-1", "k1", 7)
+                .close("ctx-1")
+                .open("ctx-2", ALICE, "claim").transfer("ctx-2", "k2", ALICE, 500, "636c61696d2d31").reply("ctx-2", "k2", 9)
+                .close("ctx-2")
+                .open("ctx-3", ALICE, "claim").transfer("ctx-3", "k3", BOB, 500, "636c61696d2d30").reply("ctx-3", "k3", 11)
+                .close("ctx-3").events())).isEmpty();
+    }
+
+    @Test
+    void aSameMemoTransferTheLedgerRefusedIsNotASecondPayment() {
+        assertThat(run(new Trace()
+                .open("ctx-1", ALICE, "claim").transfer("ctx-1", "k1", ALICE, 500, "aa").reply("ctx-1", "k1", 7)
+                .close("ctx-1")
+                .open("ctx-2", ALICE, "claim").transfer("ctx-2", "k2", ALICE, 500, "aa").error("ctx-2", "k2", "Duplicate")
+                .close("ctx-2").events())).isEmpty();
+    }
+
+    @Test
     void sequentialCallsOfOneCallerAreNotADoubleSpend() {
         assertThat(run(new Trace()
                 .open("ctx-1", ALICE, "withdraw").transfer("ctx-1", "call-1", 500).reply("ctx-1", "call-1", 7)

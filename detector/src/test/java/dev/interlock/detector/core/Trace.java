@@ -48,6 +48,19 @@ public final class Trace {
         return this;
     }
 
+    /** A ledger transfer to {@code to} with a memo (hex) and created_at_time set. */
+    public Trace transfer(String context, String call, String to, long amount, String memo) {
+        events.add(new CallEvent(nextId(), CANISTER, seq, now(), CallEventKind.CALL, context, null, null, call, LEDGER,
+                "icrc1_transfer", new Transfer(to, BigInteger.valueOf(amount), memo, now()), null, false, null, "u"));
+        seq++;
+        return this;
+    }
+
+    /** A journal intent ({@code ji}), naming its call or not. */
+    public Trace journalIntent(String context, String journal, String call) {
+        return other(CallEventKind.JOURNAL_INTENT, context, call, journal, "transfer");
+    }
+
     /** An unbounded call to another canister. */
     public Trace call(String context, String call, String callee, String method) {
         events.add(new CallEvent(nextId(), CANISTER, seq, now(), CallEventKind.CALL, context, null, null, call, callee,

@@ -37,6 +37,27 @@ class UnhandledRejectDetectorTest {
     }
 
     @Test
+    void aFlagSetForAnApprovalThatWentThroughIsNotExpectedBackWhenALaterCallFails() {
+        var alerts = of(run(new Trace()
+                .open("c1", ALICE, "payout").write("c1", "approved:router", "true")
+                .call("c1", "k1", Trace.LEDGER, "icrc2_approve").reply("c1", "k1", 3)
+                .call("c1", "k2", "router", "pay").reject("c1", "k2", 4).rejected("c1").events()),
+                AlertClass.UNHANDLED_REJECT);
+
+        assertThat(alerts).isEmpty();
+    }
+
+    @Test
+    void aDebitBeforeACallThatIsStillAwaitedWhenTheNextOneFailsIsFlagged() {
+        var alerts = of(run(new Trace()
+                .open("c1", ALICE, "withdraw").write("c1", "balance:a", "40")
+                .call("c1", "k1", "notary", "log").transfer("c1", "k2", 60).reject("c1", "k2", 2).rejected("c1")
+                .events()), AlertClass.UNHANDLED_REJECT);
+
+        assertThat(alerts).singleElement().satisfies(a -> assertThat(a.evidence().callIds()).containsExactly("k2"));
+    }
+
+    @Test
     void aDebitRestoredOnRejectIsTheFix() {
         assertThat(of(run(new Trace()
                 .open("c1", ALICE, "withdraw").write("c1", "balance:a", "40").transfer("c1", "k1", 60)

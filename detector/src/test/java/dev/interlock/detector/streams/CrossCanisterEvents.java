@@ -61,6 +61,24 @@ final class CrossCanisterEvents {
         return this;
     }
 
+    /** A ledger transfer from the canister's account (memo and created_at_time unset). */
+    CrossCanisterEvents transfer(String canister, long atMs, String context, String call, String ledger, String to,
+            long amount) {
+        long s = seq(canister);
+        events.add(new CallEvent(id(canister, s), canister, s, T0 + atMs * MS, CallEventKind.CALL, context, null, null,
+                call, ledger, "icrc1_transfer", new Transfer(to, BigInteger.valueOf(amount), null, null), null, false,
+                null, "u"));
+        return this;
+    }
+
+    /** The ledger's reply to a transfer: paid in block {@code index}. */
+    CrossCanisterEvents paid(String canister, long atMs, String context, String call, long index) {
+        long s = seq(canister);
+        events.add(CallEvent.callback(id(canister, s), canister, s, T0 + atMs * MS, context, call,
+                CallOutcome.reply(index)));
+        return this;
+    }
+
     /** Optional evidence: a state-key write. */
     CrossCanisterEvents write(String canister, long atMs, String context) {
         return other(canister, atMs, CallEventKind.STATE_WRITE, context, "balance:u", "0");
@@ -87,6 +105,12 @@ final class CrossCanisterEvents {
 
     List<CallEvent> of(String canister) {
         return events.stream().filter(e -> e.canister().equals(canister)).toList();
+    }
+
+    /** A transfer out of {@code from}'s default account (memo and created_at_time unset). */
+    static LedgerBlock outflow(String ledger, long index, long atMs, String from, String to, long amount) {
+        return new LedgerBlock(ledger, index, "h" + index, null, T0 + atMs * MS, "xfer", from, to,
+                BigInteger.valueOf(amount), null, null, null);
     }
 
     static LedgerBlock block(String ledger, long index, long atMs, String to, long amount, String memo) {

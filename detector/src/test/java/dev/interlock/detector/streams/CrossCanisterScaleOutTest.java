@@ -53,8 +53,10 @@ class CrossCanisterScaleOutTest {
     @TempDir
     Path stateDirs;
 
-    /** calls, ledger blocks, reconcile, call graph, ingress: one task per sub-topology and partition. */
-    private static final int SUBTOPOLOGIES = 5;
+    /** calls, ledger blocks, reconcile, call graph, ingress, payments: one task per sub-topology and partition. */
+    private static final int SUBTOPOLOGIES = 6;
+    private static final String SHOP_A = "rrkah-fqaaa-aaaaa-aaaaq-cai";
+    private static final String SHOP_B = "r7inp-6aaaa-aaaaa-aaabq-cai";
 
     @Test
     void twoInstancesRaiseTheSameCrossCanisterAlertsAsOneEachOnce() throws Exception {
@@ -82,7 +84,9 @@ class CrossCanisterScaleOutTest {
                     "CALL_CYCLE/cyc1-a:k1>cyc1-b:k7>cyc1-c:k3",
                     "CALL_CYCLE/cyc2-a:k1>cyc2-b:k7>cyc2-c:k3",
                     "LEDGER_RECONCILIATION/bridge-1/n2/k2",
-                    "LEDGER_RECONCILIATION/bridge-2/n5/k5");
+                    "LEDGER_RECONCILIATION/bridge-2/n5/k5",
+                    "LEDGER_RECONCILIATION/" + SHOP_A + "/block/ledger-x/4",
+                    "LEDGER_RECONCILIATION/" + SHOP_B + "/s1/k1/no-block");
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
                     new TreeSet<>(dedupKeys(single)).containsAll(expected)
                             && new TreeSet<>(dedupKeys(pair)).containsAll(expected));
@@ -167,6 +171,12 @@ class CrossCanisterScaleOutTest {
                 .notify("bridge-2", 3, "n4", "k4", "acct-4", 400, null)
                 .notify("bridge-2", 4, "n5", "k5", "acct-5", 500, null);
         t.notify("bridge-3", 1, "n6", "k6", "acct-6", 600, null);
+        // Payments: shop A's transfer paid in block 3 and a block 4 no call of its explains; shop B told its
+        // transfer was paid in block 2 of ledger-y, which pays someone else.
+        t.open(SHOP_A, 0, "s1", "user", null).transfer(SHOP_A, 1, "s1", "k1", "ledger-x", "acct-7", 700)
+                .paid(SHOP_A, 20, "s1", "k1", 3).open(SHOP_A, 200_000, "s2", "user", null);
+        t.open(SHOP_B, 0, "s1", "user", null).transfer(SHOP_B, 1, "s1", "k1", "ledger-y", "acct-8", 800)
+                .paid(SHOP_B, 20, "s1", "k1", 2);
         return t;
     }
 
@@ -178,7 +188,12 @@ class CrossCanisterScaleOutTest {
                 // Later blocks of other amounts move the silent recipients' clocks past the window.
                 block("ledger-x", 1, later, "acct-2", 1, null),
                 block("ledger-x", 2, later, "acct-5", 1, null),
-                block("ledger-y", 1, later, "acct-6", 1, null));
+                block("ledger-y", 1, later, "acct-6", 1, null),
+                CrossCanisterEvents.outflow("ledger-x", 3, 10, SHOP_A, "acct-7", 700),
+                CrossCanisterEvents.outflow("ledger-x", 4, 30, SHOP_A, "acct-9", 900),
+                CrossCanisterEvents.outflow("ledger-y", 2, 10, "acct-1", "acct-8", 800),
+                // moves ledger-y's time past shop B's reply on every partition
+                CrossCanisterEvents.outflow("ledger-y", 3, later, "acct-1", "acct-2", 1));
     }
 
     private void publish(DetectorTopology.TopicNames topics) {

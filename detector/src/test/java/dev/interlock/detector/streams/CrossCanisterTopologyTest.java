@@ -307,16 +307,66 @@ class CrossCanisterTopologyTest {
         assertThat(alerts(AlertClass.LEDGER_RECONCILIATION)).hasSize(1);
     }
 
+    private static final String SHOP = "rrkah-fqaaa-aaaaa-aaaaq-cai";
+    private static final String ALICE = "wj67j-q7sgo-cbbk7-y62ca-6zvaj-3g3eq-6ywbw-h2bp6-qt75t-cbnki-dqe";
+    private static final String BOB = "t5cdt-jvtku-fw5qv-gzk4g-wfg2n-4ggsb-rmhh6-iojyc-l73ev-agszo-yae";
+
+    @Test
+    void transferCallsMeetTheBlocksOutOfTheirPayersAccountThroughThePaymentsRepartition() {
+        start(stateDir);
+        // Blocks first (the canister's log comes later): one pays the shop's transfer, one no call explains.
+        pipe(CrossCanisterEvents.outflow(LEDGER, 0, 10, SHOP, ALICE, 500));
+        pipe(CrossCanisterEvents.outflow(LEDGER, 1, 20, SHOP, BOB, 900));
+        pipe(new CrossCanisterEvents()
+                .open(SHOP, 0, "c1", ALICE, null).transfer(SHOP, 1, "c1", "k1", LEDGER, ALICE, 500)
+                .paid(SHOP, 12, "c1", "k1", 0)
+                .open(SHOP, 30, "c2", BOB, null).transfer(SHOP, 31, "c2", "k2", LEDGER, BOB, 700)
+                .paid(SHOP, 32, "c2", "k2", 3)
+                .open(SHOP, 200_000, "c3", ALICE, null).events());
+        pipe(CrossCanisterEvents.outflow(LEDGER, 2, 100_000, ALICE, BOB, 1));
+        // the canister's latest clock goes out on the next flush, and is decided on at the next tick after it
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+
+        List<Alert> found = alerts(AlertClass.LEDGER_RECONCILIATION);
+        assertThat(found).extracting(Alert::dedupKey).containsExactlyInAnyOrder(
+                "LEDGER_RECONCILIATION/" + SHOP + "/block/" + LEDGER + "/1",
+                "LEDGER_RECONCILIATION/" + SHOP + "/c2/k2/no-block");
+        assertThat(found).allSatisfy(a -> assertThat(a.canister()).isEqualTo(SHOP));
+        driver.advanceWallClockTime(Duration.ofMinutes(10));
+        assertThat(alerts(AlertClass.LEDGER_RECONCILIATION)).as("each raised once").isEmpty();
+        assertThat(quarantine.isEmpty()).isTrue();
+    }
+
+    @Test
+    void unusablePaymentMessagesAreQuarantinedWithTheirReason() {
+        start(stateDir);
+        TestInputTopic<String, byte[]> payments = driver.createInputTopic(Topics.DETECTOR_PAYMENTS_REPARTITION,
+                new StringSerializer(), new ByteArraySerializer());
+        payments.pipeInput("x", "{\"type\":\"BLOCK\",\"payer\":\"x\"}".getBytes(StandardCharsets.UTF_8));
+        payments.pipeInput("y", ("{\"type\":\"CLOCK\",\"payer\":\"z\",\"canister\":\"z\",\"timeNanos\":1}")
+                .getBytes(StandardCharsets.UTF_8));
+
+        assertThat(quarantine.readRecordsToList()).extracting(r -> new String(
+                r.headers().lastHeader(Topics.HEADER_QUARANTINE_REASON).value(), StandardCharsets.UTF_8))
+                .satisfiesExactly(
+                        r -> assertThat(r).contains("ledger is missing", "blockIndex must be a non-negative integer",
+                                "amount must be a non-negative integer"),
+                        r -> assertThat(r).contains("record key y differs from the message's payer z"));
+    }
+
     @Test
     void topologyHasOneSubTopologyPerKeyAndTheRepartitionTopicsBetweenThem() {
         TopologyDescription d = topology().describe();
 
-        assertThat(d.subtopologies()).hasSize(5);
+        assertThat(d.subtopologies()).hasSize(6);
         assertThat(d.subtopologies()).extracting(s -> s.nodes().stream().map(TopologyDescription.Node::name)
                 .sorted().toList()).containsExactlyInAnyOrder(
-                        List.of("alerts", "calls", "calls-to-call-graph", "calls-to-reconcile", "cross-route", "detect",
-                                "quarantine"),
-                        List.of("block-route", "blocks-quarantine", "blocks-to-reconcile", "ledger-blocks"),
+                        List.of("alerts", "calls", "calls-to-call-graph", "calls-to-payments", "calls-to-reconcile",
+                                "cross-route", "detect", "quarantine"),
+                        List.of("block-route", "blocks-quarantine", "blocks-to-payments", "blocks-to-reconcile",
+                                "ledger-blocks", "progress-to-payments"),
+                        List.of("payments", "payments-alerts", "payments-quarantine", "payments-repartition"),
                         List.of("reconcile", "reconcile-alerts", "reconcile-quarantine", "reconcile-repartition"),
                         List.of("call-graph", "call-graph-alerts", "call-graph-quarantine", "call-graph-repartition"),
                         List.of("ingress", "ingress-alerts", "ingress-quarantine", "ingress-rate"));

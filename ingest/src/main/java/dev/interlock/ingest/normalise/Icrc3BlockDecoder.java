@@ -40,7 +40,8 @@ public final class Icrc3BlockDecoder {
                 account(tx == null ? null : tx.get("to")),
                 nat(tx == null ? null : tx.get("amt")), fee,
                 tx != null && tx.get("memo") instanceof Value.Blob memo ? HEX.formatHex(memo.bytes()) : null,
-                natLong(tx == null ? null : tx.get("ts")));
+                natLong(tx == null ? null : tx.get("ts")), null, null,
+                account(tx == null ? null : tx.get("spender")));
     }
 
     /** The ICRC-3 block types of ICRC-1/2 map to the legacy {@code tx.op} names; others stay as they are. */

@@ -114,6 +114,11 @@ public final class TraceFormat {
                     if (!tx.isObject() || !tx.hasNonNull("amt") || !tx.get("amt").asText().matches("\\d+")) {
                         problems.add("field \"tx.amt\" must be a decimal string of a non-negative amount");
                     }
+                    for (String f : List.of("to", "from", "l", "memo")) {
+                        if (tx.isObject() && tx.hasNonNull(f) && !tx.get(f).isTextual()) {
+                            problems.add("field \"tx." + f + "\" must be a string");
+                        }
+                    }
                 }
             }
             case CALLBACK -> {

@@ -165,7 +165,9 @@ public final class TraceReader {
         }
         return new Transfer(tx.path("to").asText(null), new BigInteger(tx.get("amt").asText()),
                 tx.hasNonNull("memo") ? tx.get("memo").asText() : null,
-                tx.hasNonNull("ts") ? tx.get("ts").asLong() : null);
+                tx.hasNonNull("ts") ? tx.get("ts").asLong() : null,
+                tx.hasNonNull("from") ? tx.get("from").asText() : null,
+                tx.hasNonNull("l") ? tx.get("l").asText() : null);
     }
 
     private static CallOutcome outcome(JsonNode f) {

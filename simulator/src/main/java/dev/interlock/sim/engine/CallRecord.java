@@ -21,7 +21,10 @@ public final class CallRecord {
     public boolean executedByCallee;
     public Outcome outcome;
     public long respondedAt = -1;
-    /** Block index the ledger produced, even when the caller never learned it (SYS_UNKNOWN). */
+    /**
+     * Block index the ledger produced, even when the caller never learned it (SYS_UNKNOWN); set on
+     * calls to the ledger only (another canister's reply naming a block is in {@link #outcome}).
+     */
     public Long block;
 
     CallRecord(Principal canister, String context, String callId, Principal callee, String method, Wait wait,

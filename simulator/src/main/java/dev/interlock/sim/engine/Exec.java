@@ -142,15 +142,31 @@ public final class Exec {
     /** A call; for bounded-wait calls {@code timeoutNanos} overrides the simulation's default deadline. */
     public CallStart call(Principal callee, String method, Object callArgs, Wait wait, long timeoutNanos, Callback cb,
             Cleanup cleanup) {
-        return call(callee, method, callArgs, wait, timeoutNanos, cb, cleanup, null);
+        return send(callee, method, callArgs, wait, timeoutNanos, cb, cleanup, null, null);
     }
 
-    private CallStart call(Principal callee, String method, Object callArgs, Wait wait, long timeoutNanos, Callback cb,
-            Cleanup cleanup, TransferArgs expected) {
+    /**
+     * A call to another canister whose effect should be a transfer on {@code ledger} made by the
+     * callee (a payment router pulling with {@code icrc2_transfer_from}, say): the trace line names
+     * {@code expectedTransfer} as {@code tx}, with {@code "l"} the ledger when the callee is not the
+     * ledger itself, so that Interlock can check the transfer appears. {@code timeoutNanos} as in
+     * {@link #call(Principal, String, Object, Wait, long, Callback, Cleanup)}.
+     */
+    public CallStart call(Principal callee, String method, Object callArgs, Wait wait, long timeoutNanos, Callback cb,
+            Cleanup cleanup, Principal ledger, TransferArgs expectedTransfer) {
+        return send(callee, method, callArgs, wait, timeoutNanos, cb, cleanup, expectedTransfer,
+                ledger != null && !ledger.equals(callee) ? ledger : null);
+    }
+
+    private CallStart send(Principal callee, String method, Object callArgs, Wait wait, long timeoutNanos, Callback cb,
+            Cleanup cleanup, TransferArgs expected, Principal expectedLedger) {
         String callId = canister.nextCallId();
         TransferArgs tx = callArgs instanceof TransferArgs t ? t : expected;
+        // "l" belongs to an expected transfer only, never to a transfer the call itself asks the ledger for.
+        String ledger = tx == expected && tx != null && expectedLedger != null ? expectedLedger.toString() : null;
         String correlation = sim.isMonitored(callee) ? callId : null;
-        trace(Evidence.REQUIRED, TraceWriter.call(context.id, callId, callee.toString(), method, wait, correlation, tx));
+        trace(Evidence.REQUIRED,
+                TraceWriter.call(context.id, callId, callee.toString(), method, wait, correlation, tx, ledger));
         CallRecord record = new CallRecord(canister.id, context.id, callId, callee, method, wait, tx, now);
         if (sim.rng().chance(canister.syncFail)) {
             record.syncFailed = true;
@@ -179,7 +195,7 @@ public final class Exec {
 
     /** A notify whose expected effect is a ledger transfer; the trace line carries it as {@code tx}. */
     public CallStart notify(Principal callee, String method, Object callArgs, TransferArgs expectedTransfer) {
-        return call(callee, method, callArgs, Wait.NOTIFY, 0, null, null, expectedTransfer);
+        return send(callee, method, callArgs, Wait.NOTIFY, 0, null, null, expectedTransfer, null);
     }
 
     /** Sets a one-shot timer (staged like any effect: a trap cancels it). */

@@ -280,7 +280,7 @@ public final class Sim {
             } catch (IllegalArgumentException e) {
                 outcome = Outcome.reject(RejectCode.CANISTER_ERROR, e.getMessage());
             }
-            respond(r, outcome);
+            respond(r, outcome, c instanceof LedgerCanister);
             return;
         }
         Method m = r.timer() != null ? r.timer() : c.methods.get(r.method());
@@ -429,7 +429,12 @@ public final class Sim {
                 rec.callId, null));
     }
 
-    private void respond(Request r, Outcome outcome) {
+    /**
+     * {@code fromLedger}: the responder is the ledger, so an {@code Ok(block)} reply names a block
+     * it produced; another canister replying a block index (a payment router, say) only claims one,
+     * and the call's {@link CallRecord#block} stays unset (the claim is in its outcome).
+     */
+    private void respond(Request r, Outcome outcome, boolean fromLedger) {
         if (r.ingress() != null) {
             r.ingress().result = outcome;
             return;
@@ -438,7 +443,7 @@ public final class Sim {
         Canister.PendingCall p = caller.pending.get(r.callerCallId());
         if (p != null) {
             p.record.executedByCallee = true;
-            if (outcome.transferResult() != null && outcome.transferResult().isOk()) {
+            if (fromLedger && outcome.transferResult() != null && outcome.transferResult().isOk()) {
                 p.record.block = outcome.transferResult().blockIndex();
             }
         } else {
@@ -448,7 +453,7 @@ public final class Sim {
                 CallRecord rec = own.get(i);
                 if (rec.callId.equals(r.callerCallId())) {
                     rec.executedByCallee = true;
-                    if (outcome.transferResult() != null && outcome.transferResult().isOk()) {
+                    if (fromLedger && outcome.transferResult() != null && outcome.transferResult().isOk()) {
                         rec.block = outcome.transferResult().blockIndex();
                     }
                     break;
@@ -497,7 +502,7 @@ public final class Sim {
         }
         Request origin = ctxOrigin.remove(ctx);
         if (origin != null && "u".equals(ctx.kind)) {
-            respond(origin, replied ? Outcome.reply(payload) : Outcome.reject(code, message));
+            respond(origin, replied ? Outcome.reply(payload) : Outcome.reject(code, message), false);
         }
     }
 

@@ -68,8 +68,13 @@ final class TraceWriter {
         return field(start("cu", context), "c", call).append('}').toString();
     }
 
+    /**
+     * {@code ledger}: the ledger of an expected transfer ({@code tx} on a call to another canister
+     * whose effect should be that transfer), printed as {@code tx.l}; null on calls to the ledger
+     * itself and wherever it is not known.
+     */
     static String call(String context, String call, String callee, String method, Wait wait, String correlation,
-            TransferArgs tx) {
+            TransferArgs tx, String ledger) {
         StringBuilder sb = start("call", context);
         field(sb, "c", call);
         field(sb, "to", callee);
@@ -90,6 +95,9 @@ final class TraceWriter {
             }
             if (tx.createdAtTime() != null) {
                 sb.append(",\"ts\":").append(tx.createdAtTime());
+            }
+            if (ledger != null) {
+                field(sb, "l", ledger);
             }
             sb.append('}');
         }

@@ -18,7 +18,9 @@ import dev.interlock.sim.engine.Wait;
  * (the ledger paid, the canister still owes: it pays again on the next claim), or a lock taken
  * before the await and released only in the callback stays held forever. Fixed: deduct before
  * the await and journal the payout (the cleanup books it), and release the lock in cleanup too.
- * Invariants: payouts = booked payouts; no lock held once every context closed.
+ * Invariants: payouts = booked payouts; no lock held once every context closed. Each payout names
+ * its claim in the memo (the user's claim number): a lost booking rolls the number back too, so the
+ * next claim pays the same claim again, a DOUBLE_SPEND of one request as well.
  */
 public final class CallbackTrapScenario implements Scenario {
     private static final double TRAP_CHANCE = 0.5;
@@ -69,11 +71,30 @@ public final class CallbackTrapScenario implements Scenario {
                     trapped.add(ctx.id);
                 }
             }
-            return List.of(new Incident(AlertClass.CALLBACK_TRAP, name(), variant.label(), c.id().toString(),
+            List<Incident> incidents = new ArrayList<>();
+            incidents.add(new Incident(AlertClass.CALLBACK_TRAP, name(), variant.label(), c.id().toString(),
                     user.toString(), trapped, Evidence.callIds(paid), Evidence.blocks(paid), World.LEDGER_ID.toString(),
                     gap, paid.get(0).sentAt, "paid " + Evidence.total(paid) + " but booked " + booked
                             + ": a callback trapped after the transfer"));
+            java.util.Map<String, List<CallRecord>> byClaim = new java.util.LinkedHashMap<>();
+            for (CallRecord r : paid) {
+                byClaim.computeIfAbsent(java.util.Arrays.toString(r.transfer.memo()), k -> new ArrayList<>()).add(r);
+            }
+            for (List<CallRecord> same : byClaim.values()) {
+                if (same.size() > 1) {
+                    incidents.add(new Incident(AlertClass.DOUBLE_SPEND, name(), variant.label(), c.id().toString(),
+                            user.toString(), Evidence.contexts(same), Evidence.callIds(same), Evidence.blocks(same),
+                            World.LEDGER_ID.toString(), Evidence.total(same.subList(1, same.size())),
+                            same.get(1).sentAt, same.size() + " payouts of one claim: its booking was rolled back"));
+                }
+            }
+            return incidents;
         });
+    }
+
+    /** The memo of a claim: the user's claim number, which the booking advances. */
+    private static byte[] claimMemo(Exec ex, String user) {
+        return ("claim-" + ex.readNat("claims:" + user)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static void claimVulnerable(Exec ex) {
@@ -83,13 +104,15 @@ public final class CallbackTrapScenario implements Scenario {
             ex.reject("nothing owed");
             return;
         }
-        ex.transfer(World.LEDGER_ID, ex.pay(Account.of(ex.caller()), owed).withCreatedAt(ex.now()), Wait.UNBOUNDED,
+        ex.transfer(World.LEDGER_ID, ex.pay(Account.of(ex.caller()), owed).withCreatedAt(ex.now())
+                .withMemo(claimMemo(ex, user)), Wait.UNBOUNDED,
                 (cb, o) -> {
                     if (!o.transferOk()) {
                         cb.reject("transfer failed: " + o);
                         return;
                     }
                     cb.write("owed:" + user, BigInteger.ZERO);
+                    cb.write("claims:" + user, cb.readNat("claims:" + user).add(BigInteger.ONE));
                     cb.write("booked:" + user, cb.readNat("booked:" + user).add(owed));
                     if (cb.rng().chance(TRAP_CHANCE)) {
                         cb.trap("attempt to add with overflow");
@@ -106,12 +129,15 @@ public final class CallbackTrapScenario implements Scenario {
             return;
         }
         ex.write("owed:" + user, BigInteger.ZERO);
+        byte[] memo = claimMemo(ex, user);
+        ex.write("claims:" + user, ex.readNat("claims:" + user).add(BigInteger.ONE));
         String journal = ex.contextId();
         ex.journalIntent(journal, "transfer", null);
         Exec.CallStart start = ex.transfer(World.LEDGER_ID, ex.pay(Account.of(ex.caller()), owed)
-                .withCreatedAt(ex.now()), Wait.UNBOUNDED, (cb, o) -> {
+                .withCreatedAt(ex.now()).withMemo(memo), Wait.UNBOUNDED, (cb, o) -> {
                     if (!o.transferOk()) {
                         cb.write("owed:" + user, cb.readNat("owed:" + user).add(owed));
+                        cb.write("claims:" + user, cb.readNat("claims:" + user).subtract(BigInteger.ONE));
                         cb.journalResult(journal, false);
                         cb.reject("transfer failed: " + o);
                         return;
@@ -129,6 +155,7 @@ public final class CallbackTrapScenario implements Scenario {
                 });
         if (!start.sent()) {
             ex.write("owed:" + user, owed);
+            ex.write("claims:" + user, ex.readNat("claims:" + user).subtract(BigInteger.ONE));
             ex.journalResult(journal, false);
             ex.reject("transfer not sent: " + start.rejectMessage());
         }

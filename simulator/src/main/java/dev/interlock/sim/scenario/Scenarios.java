@@ -11,7 +11,7 @@ public final class Scenarios {
     static {
         for (Scenario s : List.of(new RefundScenario(), new ToctouScenario(), new CallbackTrapScenario(),
                 new RejectScenario(), new StallScenario(), new CycleScenario(), new RetryScenario(),
-                new FloodScenario(), new NotifyScenario())) {
+                new FloodScenario(), new NotifyScenario(), new AllowanceScenario())) {
             ALL.put(s.name(), s);
         }
     }

@@ -346,11 +346,21 @@ final class NodeStream {
             complete(whole, now);
         }
 
-        /** A whole message: split into lines and handed on (or its prefix, when it was too long). */
+        /**
+         * A whole message: split into lines and handed on (or its prefix, when it was too long). It is counted in the
+         * node's status once handed on, so that whoever reads N messages there finds their lines buffered or dropped.
+         */
         private void complete(byte[] whole, long now) {
             messages++;
-            NodeStream.this.messages.incrementAndGet();
             lastMessageMillis = now;
+            try {
+                handOn(whole, now);
+            } finally {
+                NodeStream.this.messages.incrementAndGet();
+            }
+        }
+
+        private void handOn(byte[] whole, long now) {
             if (tooLong) {
                 tooLong = false;
                 byte[] prefix = java.util.Arrays.copyOf(whole, Math.min(whole.length, 1024));

@@ -1,0 +1,156 @@
+package dev.interlock.detector.ledger;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.interlock.model.CallOutcome;
+import dev.interlock.model.LedgerBlock;
+
+/**
+ * What the canister side ({@link PaymentTracker}) and the ledger side (blocks) tell the payer side
+ * ({@link PaymentMatcher}). In the service these are the records of the payments repartition topic,
+ * keyed by {@link #payer()}: a monitored canister's transfer calls and the blocks that move funds out
+ * of the same principal's accounts meet there. PROGRESS is not keyed: every partition gets it.
+ *
+ * @param type          what happened
+ * @param payer         the principal whose account the funds leave (CALL: the owner of {@code tx.from}, else the
+ *                      calling canister; BLOCK: the owner of the block's {@code from}; CLOCK: the canister);
+ *                      null for PROGRESS
+ * @param canister      CALL, CLOCK: the monitored canister
+ * @param context       CALL: the calling context
+ * @param caller        CALL: the context's caller, when known
+ * @param call          CALL: the call id
+ * @param callee        CALL: the called canister
+ * @param method        CALL: the called method
+ * @param waitKind      CALL: u, b or n
+ * @param ledger        CALL: the ledger the transfer goes to ({@code tx.l}, else the callee); BLOCK, PROGRESS: the
+ *                      ledger
+ * @param to            CALL, BLOCK: recipient account (ICRC-1 text); null for a burn block
+ * @param amount        CALL, BLOCK: amount
+ * @param memo          CALL, BLOCK: hex memo, or null
+ * @param createdAtTime CALL, BLOCK: {@code created_at_time}, or null
+ * @param timeNanos     CALL: when the call was sent; CLOCK: the canister's latest event time; BLOCK: the block's
+ *                      time; PROGRESS: the time of the ledger's latest block routed
+ * @param eventId       CALL: the trace event of the call
+ * @param answerEventId CALL: the callback (or send failure) event, once answered
+ * @param answerNanos   CALL: when the answer arrived, once answered
+ * @param outcome       CALL: the answer as the canister saw it, or null (not answered yet, or a send failure)
+ * @param sendFailed    CALL: the call failed synchronously: nothing was sent
+ * @param blockIndex    BLOCK: its index; PROGRESS: the ledger's latest index routed
+ * @param op            BLOCK: xfer or burn
+ * @param spender       BLOCK: the spender's account of an {@code icrc2_transfer_from}, or null
+ */
+public record PaymentMessage(
+        Type type,
+        String payer,
+        String canister,
+        String context,
+        String caller,
+        String call,
+        String callee,
+        String method,
+        String waitKind,
+        String ledger,
+        String to,
+        BigInteger amount,
+        String memo,
+        Long createdAtTime,
+        long timeNanos,
+        String eventId,
+        String answerEventId,
+        Long answerNanos,
+        CallOutcome outcome,
+        boolean sendFailed,
+        Long blockIndex,
+        String op,
+        String spender) {
+
+    public enum Type {
+        /** A monitored canister's call that transfers (or should cause a transfer), sent, and again when answered. */
+        CALL,
+        /** A monitored canister's event clock: it is monitored, and its trace has reached this time. */
+        CLOCK,
+        /** A ledger block that moves funds out of an account (a transfer or a burn). */
+        BLOCK,
+        /** A ledger's latest block routed so far: blocks up to it have reached every partition. */
+        PROGRESS
+    }
+
+    public static PaymentMessage clock(String canister, long timeNanos) {
+        return new PaymentMessage(Type.CLOCK, canister, canister, null, null, null, null, null, null, null, null, null,
+                null, null, timeNanos, null, null, null, null, false, null, null, null);
+    }
+
+    public static PaymentMessage progress(String ledger, long index, long timeNanos) {
+        return new PaymentMessage(Type.PROGRESS, null, null, null, null, null, null, null, null, ledger, null, null,
+                null, null, timeNanos, null, null, null, null, false, index, null, null);
+    }
+
+    /**
+     * A block as the matcher needs it, or null for blocks that move nothing out of an ICRC-1 account: mints,
+     * approvals (they only set an allowance), unknown types, and blocks whose accounts are not ICRC-1 text (the
+     * ICP ledger's account identifiers hash the owner away).
+     */
+    public static PaymentMessage block(LedgerBlock b) {
+        if (b.amount() == null || !("xfer".equals(b.op()) || "burn".equals(b.op()))) {
+            return null;
+        }
+        String payer = Accounts.owner(b.from());
+        if (payer == null) {
+            return null;
+        }
+        return new PaymentMessage(Type.BLOCK, payer, null, null, null, null, null, null, null, b.ledger(),
+                "burn".equals(b.op()) ? null : b.to(), b.amount(), b.memo(), b.createdAtTime(), b.timestampNanos(),
+                null, null, null, null, false, b.index(), b.op(), b.spender());
+    }
+
+    /** The call has been answered, or failed to be sent. */
+    public boolean answered() {
+        return outcome != null || sendFailed;
+    }
+
+    /** What is missing for this message's type; empty when usable. */
+    public List<String> problems() {
+        List<String> p = new ArrayList<>();
+        if (type == null) {
+            p.add("type is missing");
+            return p;
+        }
+        switch (type) {
+            case CALL -> {
+                require(p, payer, "payer");
+                require(p, canister, "canister");
+                require(p, call, "call");
+                require(p, ledger, "ledger");
+                if (amount == null || amount.signum() < 0) {
+                    p.add("amount must be a non-negative integer");
+                }
+            }
+            case CLOCK -> require(p, canister, "canister");
+            case BLOCK -> {
+                require(p, payer, "payer");
+                require(p, ledger, "ledger");
+                if (blockIndex == null || blockIndex < 0) {
+                    p.add("blockIndex must be a non-negative integer");
+                }
+                if (amount == null || amount.signum() < 0) {
+                    p.add("amount must be a non-negative integer");
+                }
+            }
+            case PROGRESS -> {
+                require(p, ledger, "ledger");
+                if (blockIndex == null || blockIndex < 0) {
+                    p.add("blockIndex must be a non-negative integer");
+                }
+            }
+        }
+        return p;
+    }
+
+    private static void require(List<String> p, String value, String name) {
+        if (value == null || value.isEmpty()) {
+            p.add(name + " is missing");
+        }
+    }
+}

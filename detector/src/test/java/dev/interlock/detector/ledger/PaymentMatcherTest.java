@@ -1,0 +1,133 @@
+package dev.interlock.detector.ledger;
+
+import static dev.interlock.detector.ledger.PaymentRulesTest.ALICE;
+import static dev.interlock.detector.ledger.PaymentRulesTest.BOB;
+import static dev.interlock.detector.ledger.PaymentRulesTest.LEDGER;
+import static dev.interlock.detector.ledger.PaymentRulesTest.SECOND;
+import static dev.interlock.detector.ledger.PaymentRulesTest.SHOP;
+import static dev.interlock.detector.ledger.PaymentRulesTest.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+
+import org.junit.jupiter.api.Test;
+
+import dev.interlock.detector.graph.SortedStore;
+import dev.interlock.model.CallOutcome;
+import dev.interlock.model.LedgerBlock;
+
+/**
+ * The payer side as the service runs it: messages arrive from different partitions in any order,
+ * and decisions wait for the ledger's progress and the canister's clock instead of the end of input.
+ */
+class PaymentMatcherTest {
+    private static final long WINDOW = 300 * SECOND;
+    private final SortedStore<PaymentEntry> store = SortedStore.inMemory();
+    private final PaymentMatcher matcher = new PaymentMatcher(store, WINDOW);
+
+    private static PaymentMessage call(String call, long sentSeconds, CallOutcome outcome, Long answerSeconds) {
+        return new PaymentMessage(PaymentMessage.Type.CALL, SHOP, SHOP, "c-" + call, ALICE, call, LEDGER,
+                "icrc1_transfer", "u", LEDGER, BOB, BigInteger.valueOf(500), "6d31", T0, T0 + sentSeconds * SECOND, "e-" + call, answerSeconds == null ? null : "a-" + call,
+                answerSeconds == null ? null : T0 + answerSeconds * SECOND, outcome, false, null, null, null);
+    }
+
+    private static PaymentMessage block(long index, long seconds, String from, String to) {
+        return PaymentMessage.block(new LedgerBlock(LEDGER, index, "h", null, T0 + seconds * SECOND, "xfer", from, to,
+                BigInteger.valueOf(500), BigInteger.TEN, "6d31", T0));
+    }
+
+    @Test
+    void aReplyIsDecidedOnlyOnceTheLedgersBlocksHavePassedItsTimeByTheSkew() {
+        matcher.accept(call("k1", 0, null, null), 1_000);
+        matcher.accept(call("k1", 0, CallOutcome.reply(7L), 1L), 1_000);
+        assertThat(matcher.decide(1_000, 0, false)).as("its ledger not heard of").isEmpty();
+
+        matcher.accept(PaymentMessage.progress(LEDGER, 9, T0 + SECOND + PaymentMatcher.SKEW_NANOS - 1), 1_100);
+        assertThat(matcher.decide(1_100, 0, false)).as("a block made a little later may still be its").isEmpty();
+
+        matcher.accept(PaymentMessage.progress(LEDGER, 10, T0 + SECOND + PaymentMatcher.SKEW_NANOS), 1_200);
+        assertThat(matcher.decide(1_200, 0, false)).singleElement()
+                .satisfies(a -> assertThat(a.dedupKey()).endsWith("/c-k1/k1/no-block"));
+        assertThat(matcher.decide(1_300, 0, false)).as("decided once").isEmpty();
+    }
+
+    @Test
+    void aBlockThatArrivedBeforeTheReplyIsFoundWhenTheReplyComes() {
+        matcher.accept(block(7, 0, SHOP, BOB), 1_000);
+        matcher.accept(PaymentMessage.progress(LEDGER, 9, T0 + 2 * SECOND + PaymentMatcher.SKEW_NANOS), 1_000);
+        matcher.accept(call("k1", 0, CallOutcome.reply(7L), 1L), 1_500);
+
+        assertThat(matcher.decide(1_500, 0, false)).isEmpty();
+        assertThat(matcher.undecided()).isZero();
+    }
+
+    @Test
+    void anUnexplainedBlockWaitsUntilTheCanistersTraceHasPassedItsTime() {
+        matcher.accept(PaymentMessage.clock(SHOP, T0), 1_000);
+        matcher.accept(block(12, 10, SHOP, BOB), 1_000);
+        assertThat(matcher.decide(1_000, 0, false)).isEmpty();
+
+        matcher.accept(PaymentMessage.clock(SHOP, T0 + 10 * SECOND + PaymentMatcher.SKEW_NANOS - 1), 2_000);
+        assertThat(matcher.decide(2_000, 0, false)).isEmpty();
+
+        matcher.accept(PaymentMessage.clock(SHOP, T0 + 10 * SECOND + PaymentMatcher.SKEW_NANOS), 3_000);
+        assertThat(matcher.decide(3_000, 0, false)).singleElement()
+                .satisfies(a -> assertThat(a.evidence().blockIndexes()).containsExactly(12L));
+    }
+
+    @Test
+    void aCallThatArrivesAfterItsBlockStillExplainsIt() {
+        matcher.accept(PaymentMessage.clock(SHOP, T0), 1_000);
+        matcher.accept(block(12, 10, SHOP, BOB), 1_000);
+        matcher.accept(call("k1", 9, null, null), 5_000); // the canister's log came late
+
+        matcher.accept(PaymentMessage.clock(SHOP, T0 + 600 * SECOND), 6_000);
+        assertThat(matcher.decide(6_000, 0, false)).isEmpty();
+    }
+
+    @Test
+    void aSilentCanistersUnexplainedBlockIsDecidedAfterAWindowOfWallClock() {
+        matcher.accept(PaymentMessage.clock(SHOP, T0), 1_000);
+        matcher.accept(block(12, 10, SHOP, BOB), 1_000);
+
+        assertThat(matcher.decide(1_000 + WINDOW / 1_000_000 - 1, 0, false)).isEmpty();
+        assertThat(matcher.decide(1_000 + WINDOW / 1_000_000, 0, false)).hasSize(1);
+    }
+
+    @Test
+    void silenceIsCountedFromTheStartOfThisInstanceNotFromBeforeADowntime() {
+        matcher.accept(PaymentMessage.clock(SHOP, T0), 1_000);
+        matcher.accept(block(12, 10, SHOP, BOB), 1_000);
+
+        long restarted = 1_000_000;
+        assertThat(matcher.decide(restarted + 10, restarted, false)).isEmpty();
+    }
+
+    @Test
+    void aBlockFromACanisterWhoseTraceStartsLaterIsJudgedOnceItIsKnownToBeMonitored() {
+        matcher.accept(block(12, 10, SHOP, BOB), 1_000);
+        assertThat(matcher.decide(1_000, 0, true)).as("not known as monitored yet").isEmpty();
+
+        matcher.accept(PaymentMessage.clock(SHOP, T0 + 600 * SECOND), 2_000);
+        assertThat(matcher.decide(2_000, 0, false)).hasSize(1);
+    }
+
+    @Test
+    void callsAndBlocksAreForgottenTwoWindowsLaterAndAnUncheckableReplyIsCounted() {
+        matcher.accept(call("k1", 0, CallOutcome.reply(7L), 1L), 1_000); // its ledger never shows up
+        matcher.accept(block(3, 0, ALICE, BOB), 1_000);
+        matcher.accept(PaymentMessage.clock(SHOP, T0), 1_000);
+        int before = store.range("", "~").size();
+
+        matcher.accept(PaymentMessage.clock(SHOP, T0 + 2 * WINDOW + PaymentMatcher.SKEW_NANOS + SECOND), 2_000);
+        matcher.sweep();
+
+
+        assertThat(before).as("call, block, canister clock, ledger").isEqualTo(4);
+        assertThat(store.range("c", "c~")).isEmpty();
+        assertThat(store.range("b", "b~")).isEmpty();
+        assertThat(store.range("", "~")).hasSize(2);
+        assertThat(matcher.undecided()).isZero();
+        assertThat(matcher.unverifiable()).isEqualTo(1);
+    }
+}
