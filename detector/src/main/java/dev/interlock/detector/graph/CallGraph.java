@@ -61,10 +61,18 @@ public final class CallGraph {
     private long nextDue;
     private long nextExpiry;
 
-    /** The offline graph: in memory, deciding at once. */
+    /**
+     * The offline graph: in memory, deciding at once, and keeping unanswered calls and open links until they end
+     * however old (answered ones go at once). Time cannot bound them offline: a canister's last message is read as
+     * ended only at the end of its file (a trap record could still follow), so the call that closes a cycle of
+     * deadlocked canisters arrives then, hours of event time after the calls it closes the cycle with.
+     */
     public CallGraph() {
-        this(SortedStore.inMemory(), 0, DEFAULT_RETENTION_NANOS);
+        this(SortedStore.inMemory(), 0, OFFLINE_RETENTION_NANOS);
     }
+
+    /** Offline: a thousand days, past any corpus (and far from overflowing event time). */
+    static final long OFFLINE_RETENTION_NANOS = 1_000L * 86_400 * 1_000_000_000L;
 
     /**
      * @param store          where the graph lives

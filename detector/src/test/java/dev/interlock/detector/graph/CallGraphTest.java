@@ -54,6 +54,23 @@ class CallGraphTest {
     }
 
     @Test
+    void offlineACycleIsFoundWhenItsClosingCallIsReadHoursAfterTheCallsItClosesItWith() {
+        open(A, "a1", "user", null);
+        call(A, "a1", "k1", B);
+        open(B, "b1", A, "k1");
+        call(B, "b1", "k7", C);
+        open(C, "c1", B, "k7");
+        // Three hours of other canisters' traffic: the deadlocked C's last message is read at the end of its file.
+        long later = 1_000 + 3 * CallGraph.DEFAULT_RETENTION_NANOS;
+        alerts.addAll(graph.accept(CallEvent.open("other/1", "other", 1, later, "x1", "user", "m")));
+        alerts.addAll(graph.accept(new CallEvent(C + "/" + seq, C, seq++, 1_000 + seq, CallEventKind.CALL, "c1", null,
+                null, "k3", A, "m", null, null, false, "k3", "u")));
+
+        assertThat(alerts).singleElement()
+                .satisfies(a -> assertThat(a.evidence().callIds()).containsExactly(A + ":k1", B + ":k7", C + ":k3"));
+    }
+
+    @Test
     void aChainThatNeverReturnsIsNoCycle() {
         open(A, "a1", "user", null);
         call(A, "a1", "k1", B);
