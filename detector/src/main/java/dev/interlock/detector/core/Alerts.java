@@ -46,7 +46,7 @@ final class Alerts {
         Builder context(ContextState ctx) {
             if (ctx != null && !contexts.contains(ctx.id)) {
                 contexts.add(ctx.id);
-                events.addAll(ctx.eventIds);
+                events.addAll(ctx.eventIds(state.canister));
                 if (ctx.caller != null && !callers.contains(ctx.caller)) {
                     callers.add(ctx.caller);
                 }

@@ -49,7 +49,7 @@ public final class Correlator {
         if (ctx == null) {
             ctx = open(state, e);
         }
-        ctx.recordEvent(e.id());
+        ctx.recordEvent(state.canister, e.id(), e.seq());
         MessageState msg = state.message;
         switch (e.kind()) {
             case STATE_READ, STATE_WRITE, GUARD_ACQUIRE, GUARD_RELEASE, JOURNAL_INTENT, JOURNAL_RESULT ->
