@@ -107,6 +107,8 @@ public interface DetectConfig {
      * LEDGER_RECONCILIATION: how long (event time) a {@code notify}'s expected transfer may take to appear in a ledger
      * block before the notify is flagged. It is counted on the recipient account's clock, extrapolated by wall-clock
      * time while the account is silent, so it must also exceed the lag between canister-log and ledger ingestion.
+     * The payment rules (a reply without block, a block without call) keep calls and blocks for two windows, and
+     * decide the unexplained blocks of a canister whose trace fell silent after a window of wall-clock silence.
      */
     @WithDefault("5m")
     Duration reconcileWindow();
