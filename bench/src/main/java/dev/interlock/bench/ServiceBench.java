@@ -46,7 +46,9 @@ import dev.interlock.testsupport.SharedServices;
  * service costs. Then the rest, paced at {@code --rate} events per second (default 50,000; 0: as fast as the
  * producer goes), with the detector's lag followed through its committed offsets every 250 ms; prints the
  * rate at which the detector processed them, the largest lag (over the whole window and over its second
- * half), and the CPU per event of the service and of the broker and producer, by thread.</li>
+ * half), and the CPU per event of the service and of the broker and producer, by thread. With {@code --blocks
+ * true} the simulated ledger's blocks go to {@code interlock.ledger-blocks} too, each where its time falls among
+ * the events, and count as events (the reconciliation stages then match them).</li>
  * <li>{@code --phase latency}: events paced at {@code --rate} per second (default 5,000); for every stored
  * alert, the time from the publication of the last event its evidence names to its row in PostgreSQL
  * ({@code stored_at}); prints p50/p99/max overall and per class. STALLED_CALL is reported apart: it fires
@@ -68,6 +70,7 @@ public final class ServiceBench {
         double rate = -1;
         int seconds = 30;
         int laps = 4;
+        boolean withBlocks = false;
         int warmupEvents = 600_000;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
@@ -78,7 +81,8 @@ public final class ServiceBench {
                 case "--laps" -> laps = Integer.parseInt(args[i + 1]);
                 case "--warmup-events" -> warmupEvents = Integer.parseInt(args[i + 1]);
                 case "--warmup" -> WARM_UP_MILLIS = Long.parseLong(args[i + 1]) * 1000;
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; known: --phase, --rate, --seconds, --max-seconds, --warmup, --laps, --warmup-events");
+                case "--blocks" -> withBlocks = Boolean.parseBoolean(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; known: --phase, --rate, --seconds, --max-seconds, --warmup, --laps, --warmup-events, --blocks");
             }
         }
         Path jar = Path.of(System.getProperty("interlock.app.jar", "app/target/quarkus-app/quarkus-run.jar"));
@@ -90,9 +94,10 @@ public final class ServiceBench {
         BenchCorpus.Encoded corpus = null;
         if (phase.equals("throughput")) {
             // the 30-minute corpus of the latency phase, repeated later in time
-            corpus = BenchCorpus.encodedLaps(11, Duration.ofMinutes(30), 50, 100, laps);
-            System.out.printf(Locale.ROOT, "ServiceBench throughput: %,d events in the corpus (%,d MB of JSON), %d cores%n",
-                    corpus.size(), corpus.bytes() >> 20, Runtime.getRuntime().availableProcessors());
+            corpus = BenchCorpus.encodedLaps(11, Duration.ofMinutes(30), 50, 100, laps, withBlocks);
+            System.out.printf(Locale.ROOT, "ServiceBench throughput: %,d events in the corpus (%,d of them ledger blocks; %,d MB "
+                    + "of JSON), %d cores%n", corpus.size(), corpus.blockCount(), corpus.bytes() >> 20,
+                    Runtime.getRuntime().availableProcessors());
         } else {
             events = BenchCorpus.events(11, Duration.ofMinutes(30), 50, 100);
             System.out.printf(Locale.ROOT, "ServiceBench %s: %,d events in the corpus, %d cores%n", phase, events.size(),
@@ -210,7 +215,8 @@ public final class ServiceBench {
             // for the first minute); not part of the measure
             long start = System.nanoTime();
             for (int i = 0; i < warm; i++) {
-                producer.send(new ProducerRecord<>(Topics.CALLS, corpus.keys()[i], corpus.values()[i]));
+                producer.send(new ProducerRecord<>(corpus.blocks()[i] ? Topics.LEDGER_BLOCKS : Topics.CALLS, corpus.keys()[i],
+                        corpus.values()[i]));
             }
             producer.flush();
             if (awaitCommitted(admin, warm, start, null) < warm) {
@@ -252,7 +258,8 @@ public final class ServiceBench {
                         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                     }
                 }
-                producer.send(new ProducerRecord<>(Topics.CALLS, corpus.keys()[i], corpus.values()[i]));
+                producer.send(new ProducerRecord<>(corpus.blocks()[i] ? Topics.LEDGER_BLOCKS : Topics.CALLS, corpus.keys()[i],
+                        corpus.values()[i]));
                 published.lazySet(i + 1);
             }
             producer.flush();
@@ -301,7 +308,8 @@ public final class ServiceBench {
     private static long committed(org.apache.kafka.clients.admin.Admin admin) throws Exception {
         long sum = 0;
         for (var e : admin.listConsumerGroupOffsets(APPLICATION_ID).partitionsToOffsetAndMetadata().get().entrySet()) {
-            if (e.getKey().topic().equals(Topics.CALLS) && e.getValue() != null) {
+            String topic = e.getKey().topic();
+            if ((topic.equals(Topics.CALLS) || topic.equals(Topics.LEDGER_BLOCKS)) && e.getValue() != null) {
                 sum += e.getValue().offset();
             }
         }

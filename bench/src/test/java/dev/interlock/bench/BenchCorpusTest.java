@@ -45,6 +45,30 @@ class BenchCorpusTest {
     }
 
     @Test
+    void withBlocksEachLapCarriesTheLedgersBlocksInIndexOrderAmongItsEventsByTime() {
+        BenchCorpus.Encoded corpus = BenchCorpus.encodedLaps(5, Duration.ofMinutes(3), 20, 3, 2, true);
+        List<dev.interlock.model.LedgerBlock> blocks = new ArrayList<>();
+        long lastEventTime = Long.MIN_VALUE;
+        for (int i = 0; i < corpus.size(); i++) {
+            if (corpus.blocks()[i]) {
+                dev.interlock.model.LedgerBlock b = Json.decode(corpus.values()[i], dev.interlock.model.LedgerBlock.class);
+                assertThat(corpus.keys()[i]).isEqualTo(b.ledger());
+                assertThat(b.timestampNanos()).as("block %d after the event before it", b.index())
+                        .isGreaterThanOrEqualTo(lastEventTime);
+                blocks.add(b);
+            } else {
+                lastEventTime = Math.max(lastEventTime, Json.decode(corpus.values()[i], CallEvent.class).timeNanos());
+            }
+        }
+        assertThat(blocks).hasSize((int) corpus.blockCount()).hasSizeGreaterThan(10);
+        for (int k = 0; k < blocks.size(); k++) {
+            assertThat(blocks.get(k).index()).as("indexes go on across laps").isEqualTo(k);
+        }
+        assertThat(blocks.get(blocks.size() / 2).timestampNanos() - blocks.get(0).timestampNanos())
+                .as("the second lap is later").isGreaterThanOrEqualTo(Duration.ofMinutes(3).plus(BenchCorpus.LAP_GAP).toNanos());
+    }
+
+    @Test
     void eachCanisterSeesNewEventsInLogOrderAcrossLaps() {
         Map<String, Long> lastSeq = new HashMap<>();
         Map<String, Long> lastTime = new HashMap<>();

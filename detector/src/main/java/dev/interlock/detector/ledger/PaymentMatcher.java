@@ -60,10 +60,15 @@ public final class PaymentMatcher {
     private final long windowNanos;
     private final long retainNanos;
     private long clock;
-    /** Blocks with a time before this may have been forgotten: a reply about them can no longer be checked. */
-    private long forgottenBefore = Long.MIN_VALUE;
-    private long nextExpiry = Long.MAX_VALUE;
+    /**
+     * Per payer, the time of its latest block forgotten: a reply of a call before it (give or take the skew) can no
+     * longer be checked, its block may have come and gone. In memory only, pruned with the entries (after a restart a
+     * reply whose block was forgotten before it may be judged: the stage's own lag past two windows, rare).
+     */
+    private final Map<String, Long> forgottenBefore = new HashMap<>();
     private long unverifiable;
+    /** The latest clock of any monitored canister heard of here (their traces have come that far at least). */
+    private long traceClock = Long.MIN_VALUE;
     /*
      * Indexes kept in memory only (rebuilt from the entries when the matcher starts), so that an entry changed costs
      * one store write and no index writes: replies awaiting their ledger (ledger, call key -> call key), unexplained
@@ -72,6 +77,8 @@ public final class PaymentMatcher {
     private final TreeMap<String, String> expected = new TreeMap<>();
     private final TreeMap<String, String> unexplained = new TreeMap<>();
     private final Map<String, String> byIndex = new HashMap<>();
+    /** Calls and blocks by expiry (time, key -> key), so that a sweep costs what it forgets. */
+    private final TreeMap<String, String> expiries = new TreeMap<>();
 
     /**
      * @param windowNanos how long (wall clock) a silent canister's unexplained blocks wait for its trace; calls and
@@ -88,7 +95,10 @@ public final class PaymentMatcher {
             if (e.getValue().expectation != null) {
                 expected.put(e.getValue().expectation, e.getKey());
             }
-            nextExpiry = Math.min(nextExpiry, e.getValue().expiry);
+            expiries.put(time(e.getValue().expiry) + e.getKey(), e.getKey());
+        }
+        for (Map.Entry<String, PaymentEntry> e : store.range(MONITORED, SortedStore.upTo(MONITORED))) {
+            traceClock = Math.max(traceClock, e.getValue().time);
         }
         for (Map.Entry<String, PaymentEntry> e : store.range(BLOCKS, SortedStore.upTo(BLOCKS))) {
             PaymentEntry b = e.getValue();
@@ -96,7 +106,7 @@ public final class PaymentMatcher {
             if (b.unexplained != null) {
                 unexplained.put(b.unexplained, e.getKey());
             }
-            nextExpiry = Math.min(nextExpiry, b.expiry);
+            expiries.put(time(b.expiry) + e.getKey(), e.getKey());
         }
     }
 
@@ -142,7 +152,7 @@ public final class PaymentMatcher {
             c.answerNanos = m.answerNanos();
         }
         if (isNew) {
-            expires(c, c.time + retainNanos);
+            expires(key, c, c.time + retainNanos);
         }
         if (c.repliedSuccess() && !"n".equals(c.waitKind) && c.expectation == null) {
             c.expectation = part(c.ledger) + key;
@@ -232,7 +242,7 @@ public final class PaymentMatcher {
         b.blockIndex = m.blockIndex();
         b.op = m.op();
         b.spender = m.spender();
-        expires(b, b.time + retainNanos);
+        expires(key, b, b.time + retainNanos);
         byIndex.put(indexKey(b.ledger, b.blockIndex), key);
         // A ledger's blocks reach a partition in index order: this one says the earlier ones for this payer are here.
         advance(b.ledger, b.blockIndex, b.time, 0);
@@ -338,6 +348,7 @@ public final class PaymentMatcher {
         }
         m.time = Math.max(m.time, time);
         m.wall = Math.max(m.wall, wallMillis);
+        traceClock = Math.max(traceClock, m.time);
         store.put(key, m);
     }
 
@@ -413,7 +424,7 @@ public final class PaymentMatcher {
                 expected.remove(x.getKey());
                 c.expectation = null;
                 store.put(callKey, c);
-                if (c.time < forgottenBefore + SKEW_NANOS) {
+                if (c.time < forgottenBefore.getOrDefault(c.payer, Long.MIN_VALUE) + SKEW_NANOS) {
                     unverifiable++; // its block may have come and been forgotten before the reply was seen
                 } else {
                     out.add(noBlock(c, ledger));
@@ -529,37 +540,69 @@ public final class PaymentMatcher {
 
     // ---- memory
 
-    /** Forgets calls and blocks two windows old on the matcher's clock. */
+    /**
+     * Forgets calls and blocks two windows old (plus the skew) on the matcher's clock; costs what it forgets (call it
+     * often). The matcher's clock is the latest event time of anything (a ledger's backfill can run it hours ahead of
+     * a canister's trace), so what another clock still needs is kept a window longer, and again, up to
+     * {@link #KEEP_AT_MOST} windows: a block of a monitored canister until that canister's trace has passed it and its
+     * verdict is out (a block is never alerted on for being old), any other block until some monitored canister's
+     * trace has passed it (its payer may be a canister whose first trace is still to come), a call until its ledger's
+     * blocks (every followed ledger's, when it names none) have passed it.
+     */
     public void sweep() {
         sweepUpTo(clock);
     }
 
+    /** How many windows past its time an entry is kept at most, whatever still needs it. */
+    static final int KEEP_AT_MOST = 12;
+
     void sweepUpTo(long upTo) {
-        if (upTo < nextExpiry) {
-            return;
+        if (forgottenBefore.size() > 1_000) { // calls as old as these marks are gone too
+            forgottenBefore.values().removeIf(t -> upTo - t > (KEEP_AT_MOST + 1) * windowNanos);
         }
-        long next = Long.MAX_VALUE;
-        for (String kind : new String[] {CALLS, BLOCKS}) {
-            for (Map.Entry<String, PaymentEntry> e : store.range(kind, SortedStore.upTo(kind))) {
-                PaymentEntry x = e.getValue();
-                if (x.expiry > upTo) {
-                    next = Math.min(next, x.expiry);
-                    continue;
+        String end = time(upTo + 1);
+        while (!expiries.isEmpty() && expiries.firstKey().compareTo(end) < 0) {
+            String key = expiries.pollFirstEntry().getValue();
+            PaymentEntry x = store.get(key);
+            if (x == null) {
+                continue;
+            }
+            if (upTo - x.time < KEEP_AT_MOST * windowNanos && stillNeeded(key, x)) {
+                expires(key, x, upTo + windowNanos);
+                store.put(key, x);
+                continue;
+            }
+            store.delete(key);
+            if (key.startsWith(BLOCKS)) {
+                forgottenBefore.merge(x.payer, x.time, Math::max);
+                byIndex.remove(indexKey(x.ledger, x.blockIndex));
+                if (x.unexplained != null) {
+                    unexplained.remove(x.unexplained);
                 }
-                store.delete(e.getKey());
-                if (kind.equals(BLOCKS)) {
-                    forgottenBefore = Math.max(forgottenBefore, x.time);
-                    byIndex.remove(indexKey(x.ledger, x.blockIndex));
-                    if (x.unexplained != null) {
-                        unexplained.remove(x.unexplained);
-                    }
-                } else if (x.expectation != null) {
-                    expected.remove(x.expectation);
-                    unverifiable++; // its ledger is not followed, or its blocks never came
-                }
+            } else if (x.expectation != null) {
+                expected.remove(x.expectation);
+                unverifiable++; // its ledger is not followed, or its blocks never came
             }
         }
-        nextExpiry = next;
+    }
+
+    private boolean stillNeeded(String key, PaymentEntry x) {
+        if (key.startsWith(BLOCKS)) {
+            // a payer not (yet) known as monitored may be a canister whose trace has not come this far
+            PaymentEntry m = store.get(MONITORED + part(x.payer));
+            return m == null ? traceClock < x.time + SKEW_NANOS
+                    : x.unexplained != null || m.time < x.time + SKEW_NANOS;
+        }
+        PaymentEntry ledger = store.get(LEDGERS + part(x.ledger));
+        if (ledger != null) {
+            return ledger.time < x.time + SKEW_NANOS;
+        }
+        for (Map.Entry<String, PaymentEntry> l : store.range(LEDGERS, SortedStore.upTo(LEDGERS))) {
+            if (l.getValue().time < x.time + SKEW_NANOS) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The latest event time this matcher saw since it was created. */
@@ -597,8 +640,8 @@ public final class PaymentMatcher {
         return part(ledger) + index;
     }
 
-    private void expires(PaymentEntry entry, long expiry) {
+    private void expires(String key, PaymentEntry entry, long expiry) {
         entry.expiry = expiry;
-        nextExpiry = Math.min(nextExpiry, expiry);
+        expiries.put(time(expiry) + key, key);
     }
 }

@@ -25,7 +25,6 @@ final class ReconcileProcessor extends RepartitionedStage<ReconcileMessage, Ledg
 
     private final long windowNanos;
     private TransferMatcher matcher;
-    private long lastSweepWall;
 
     ReconcileProcessor(long windowNanos, Duration tick, DetectorMetrics metrics) {
         super(ReconcileMessage.class, NAMES, tick, metrics);
@@ -35,7 +34,6 @@ final class ReconcileProcessor extends RepartitionedStage<ReconcileMessage, Ledg
     @Override
     protected void start(SortedStore<LedgerEntry> entries) {
         this.matcher = new TransferMatcher(entries, windowNanos);
-        this.lastSweepWall = startedWall;
     }
 
     @Override
@@ -60,10 +58,9 @@ final class ReconcileProcessor extends RepartitionedStage<ReconcileMessage, Ledg
     @Override
     protected List<Alert> tick(long wallMillis) {
         List<Alert> alerts = matcher.decideExtrapolated(wallMillis, startedWall);
-        if ((wallMillis - lastSweepWall) * 1_000_000L >= windowNanos) {
-            matcher.sweep();
-            lastSweepWall = wallMillis;
-        }
+        // on every tick: a sweep returns at once until something expired (on the stage's event-time clock, which in a
+        // replay runs far ahead of the wall clock)
+        matcher.sweep();
         return alerts;
     }
 }

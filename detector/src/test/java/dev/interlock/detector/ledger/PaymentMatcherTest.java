@@ -113,21 +113,54 @@ class PaymentMatcherTest {
     }
 
     @Test
-    void callsAndBlocksAreForgottenTwoWindowsLaterAndAnUncheckableReplyIsCounted() {
-        matcher.accept(call("k1", 0, CallOutcome.reply(7L), 1L), 1_000); // its ledger never shows up
-        matcher.accept(block(3, 0, ALICE, BOB), 1_000);
+    void aLedgerFarAheadOfACanistersTraceDoesNotMakeTheStageForgetWhatTheTraceStillNeeds() {
         matcher.accept(PaymentMessage.clock(SHOP, T0), 1_000);
-        int before = store.range("", "~").size();
+        matcher.accept(block(5, 1, SHOP, BOB), 1_000); // its call is still on its way: the shop's log lags
+        // another ledger's backfill runs the stage's clock hours past the block's retention
+        matcher.accept(PaymentMessage.progress("ryjl3-tyaaa-aaaaa-aaaba-cai", 90, T0 + 3 * WINDOW), 1_100);
+        matcher.sweep();
+        assertThat(matcher.decide(1_100, 0, false)).as("neither forgotten nor judged for being old").isEmpty();
 
-        matcher.accept(PaymentMessage.clock(SHOP, T0 + 2 * WINDOW + PaymentMatcher.SKEW_NANOS + SECOND), 2_000);
+        matcher.accept(call("k1", 0, CallOutcome.reply(5L), 1L), 1_200);
+        matcher.accept(PaymentMessage.clock(SHOP, T0 + 2 * PaymentMatcher.SKEW_NANOS), 1_200);
+        assertThat(matcher.decide(1_200, 0, false)).as("the late call explains it").isEmpty();
+        assertThat(matcher.undecided()).isZero();
+    }
+
+    @Test
+    void whatNothingNeedsAnyMoreIsForgottenAtTheLatestAfterTwelveWindows() {
+        matcher.accept(PaymentMessage.clock(SHOP, T0), 1_000);
+        matcher.accept(block(5, 1, SHOP, BOB), 1_000);
+        matcher.accept(PaymentMessage.progress("ryjl3-tyaaa-aaaaa-aaaba-cai", 90,
+                T0 + PaymentMatcher.KEEP_AT_MOST * WINDOW + 2 * SECOND), 1_100);
         matcher.sweep();
 
+        assertThat(store.range("b", "b~")).isEmpty();
+        assertThat(matcher.undecided()).isZero();
+    }
 
-        assertThat(before).as("call, block, canister clock, ledger").isEqualTo(4);
+    @Test
+    void callsAndBlocksAreForgottenOnceTheirLedgerPassedThemAndAReplyOnALedgerNotFollowedIsCountedUnchecked() {
+        matcher.accept(PaymentMessage.clock(SHOP, T0), 1_000);
+        matcher.accept(call("k1", 0, CallOutcome.reply(7L), 1L), 1_000);
+        PaymentMessage onOther = call("k2", 0, CallOutcome.reply(8L), 1L);
+        matcher.accept(new PaymentMessage(onOther.type(), onOther.payer(), onOther.canister(), onOther.context(),
+                onOther.caller(), onOther.call(), "ryjl3-tyaaa-aaaaa-aaaba-cai", onOther.method(), onOther.waitKind(),
+                "ryjl3-tyaaa-aaaaa-aaaba-cai", onOther.to(), onOther.amount(), onOther.memo(), onOther.createdAtTime(),
+                onOther.timeNanos(), onOther.eventId(), onOther.answerEventId(), onOther.answerNanos(), onOther.outcome(),
+                false, null, null, null), 1_000);
+        matcher.accept(block(3, 0, ALICE, BOB), 1_000);
+        matcher.accept(PaymentMessage.clock(SHOP, T0 + 3 * WINDOW), 2_000);
+        matcher.accept(PaymentMessage.progress(LEDGER, 99, T0 + 3 * WINDOW), 2_000);
+
+        assertThat(matcher.decide(2_000, 0, false)).as("k1: its ledger passed it with no block").singleElement()
+                .satisfies(a -> assertThat(a.evidence().callIds()).containsExactly("k1"));
+        matcher.sweep();
+
         assertThat(store.range("c", "c~")).isEmpty();
         assertThat(store.range("b", "b~")).isEmpty();
-        assertThat(store.range("", "~")).hasSize(2);
+        assertThat(store.range("", "~")).as("the shop's clock and the ledger's progress").hasSize(2);
         assertThat(matcher.undecided()).isZero();
-        assertThat(matcher.unverifiable()).isEqualTo(1);
+        assertThat(matcher.unverifiable()).as("k2, on a ledger not followed").isEqualTo(1);
     }
 }

@@ -87,9 +87,14 @@ class CrossCanisterScaleOutTest {
                     "LEDGER_RECONCILIATION/bridge-2/n5/k5",
                     "LEDGER_RECONCILIATION/" + SHOP_A + "/block/ledger-x/4",
                     "LEDGER_RECONCILIATION/" + SHOP_B + "/s1/k1/no-block");
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
-                    new TreeSet<>(dedupKeys(single)).containsAll(expected)
-                            && new TreeSet<>(dedupKeys(pair)).containsAll(expected));
+            try {
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
+                        new TreeSet<>(dedupKeys(single)).containsAll(expected)
+                                && new TreeSet<>(dedupKeys(pair)).containsAll(expected));
+            } catch (RuntimeException e) {
+                throw new AssertionError("not every expected alert came within 30 s; one instance raised "
+                        + dedupKeys(single) + ", two instances " + dedupKeys(pair), e);
+            }
             // Time for any alert that should not be there to show up too.
             Thread.sleep(TICK.multipliedBy(4).toMillis());
 
