@@ -184,6 +184,19 @@ public final class CanisterState {
         return call != null && call.mayHavePaid() ? call : null;
     }
 
+    /** The outgoing calls of its contexts still awaiting a response (sent, neither answered nor failed). */
+    public List<OutgoingCall> awaitingCalls() {
+        List<OutgoingCall> out = new ArrayList<>(0);
+        for (ContextState c : contexts.values()) {
+            for (OutgoingCall o : c.calls.values()) {
+                if (o.awaiting()) {
+                    out.add(o);
+                }
+            }
+        }
+        return out;
+    }
+
     public List<StateWrite> writesOf(String key) {
         return keyWrites.getOrDefault(key, new ArrayList<>());
     }

@@ -143,6 +143,7 @@ public final class PaymentMatcher {
             c.createdAtTime = m.createdAtTime();
             c.time = m.timeNanos();
         }
+        c.wall = Math.max(c.wall, wallMillis);
         c.caller = c.caller == null ? m.caller() : c.caller;
         c.eventId = c.eventId == null ? m.eventId() : c.eventId;
         if (m.answered()) {
@@ -547,16 +548,21 @@ public final class PaymentMatcher {
      * {@link #KEEP_AT_MOST} windows: a block of a monitored canister until that canister's trace has passed it and its
      * verdict is out (a block is never alerted on for being old), any other block until some monitored canister's
      * trace has passed it (its payer may be a canister whose first trace is still to come), a call until its ledger's
-     * blocks (every followed ledger's, when it names none) have passed it.
+     * blocks (every followed ledger's, when it names none) have passed it. A call naming a ledger not heard of here is
+     * also kept a window of wall-clock time after it arrived: its ledger's progress may still be on its way (from
+     * another instance, while another ledger's backlog runs ahead); past that, its ledger counts as not followed and
+     * its reply as unverifiable.
+     *
+     * @param wallMillis now, on the wall clock
      */
-    public void sweep() {
-        sweepUpTo(clock);
+    public void sweep(long wallMillis) {
+        sweepUpTo(clock, wallMillis);
     }
 
     /** How many windows past its time an entry is kept at most, whatever still needs it. */
     static final int KEEP_AT_MOST = 12;
 
-    void sweepUpTo(long upTo) {
+    void sweepUpTo(long upTo, long wallMillis) {
         if (forgottenBefore.size() > 1_000) { // calls as old as these marks are gone too
             forgottenBefore.values().removeIf(t -> upTo - t > (KEEP_AT_MOST + 1) * windowNanos);
         }
@@ -567,7 +573,7 @@ public final class PaymentMatcher {
             if (x == null) {
                 continue;
             }
-            if (upTo - x.time < KEEP_AT_MOST * windowNanos && stillNeeded(key, x)) {
+            if (upTo - x.time < KEEP_AT_MOST * windowNanos && stillNeeded(key, x, wallMillis)) {
                 expires(key, x, upTo + windowNanos);
                 store.put(key, x);
                 continue;
@@ -586,7 +592,7 @@ public final class PaymentMatcher {
         }
     }
 
-    private boolean stillNeeded(String key, PaymentEntry x) {
+    private boolean stillNeeded(String key, PaymentEntry x, long wallMillis) {
         if (key.startsWith(BLOCKS)) {
             // a payer not (yet) known as monitored may be a canister whose trace has not come this far
             PaymentEntry m = store.get(MONITORED + part(x.payer));
@@ -597,6 +603,10 @@ public final class PaymentMatcher {
         if (ledger != null) {
             return ledger.time < x.time + SKEW_NANOS;
         }
+        if ((wallMillis - x.wall) * 1_000_000L < windowNanos) {
+            return true;
+        }
+        // a ledger not followed, or a router's call that names none: a block on any followed ledger may be its
         for (Map.Entry<String, PaymentEntry> l : store.range(LEDGERS, SortedStore.upTo(LEDGERS))) {
             if (l.getValue().time < x.time + SKEW_NANOS) {
                 return true;

@@ -1,9 +1,11 @@
 package dev.interlock.detector.ledger;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import dev.interlock.detector.core.OutgoingCall;
 import dev.interlock.model.CallEvent;
@@ -31,8 +33,9 @@ import dev.interlock.model.Transfer;
  * </ul>
  * Events rolled back by a trap are never passed here: a trapped message's calls were never sent.
  * Keeps each canister's clock and its ledger transfers awaiting an answer in memory only (forgotten
- * after {@code pendingLimitNanos} of its event time): after a restart they are rebuilt from the events
- * that follow, which is harmless but for a transfer answered across the restart.
+ * after {@code pendingLimitNanos} of its event time): after a restart, the first event of a canister
+ * brings the engine's (stored) outgoing calls still awaiting an answer, so a transfer sent before the
+ * restart and answered after it holds the clock back as it did before.
  */
 public final class PaymentTracker {
     private final long clockEveryNanos;
@@ -72,12 +75,29 @@ public final class PaymentTracker {
      * @param caller the caller of the event's context, when known
      */
     public List<PaymentMessage> accept(CallEvent e, OutgoingCall call, String caller) {
+        return accept(e, call, caller, null);
+    }
+
+    /**
+     * @param awaiting the canister's outgoing calls still awaiting an answer, as the engine knows them with this event
+     *                 applied (its stored state, after a restart); read only at the canister's first event here;
+     *                 null when this tracker sees the canister's events from its first
+     */
+    public List<PaymentMessage> accept(CallEvent e, OutgoingCall call, String caller,
+            Supplier<? extends Collection<OutgoingCall>> awaiting) {
         List<PaymentMessage> out = new ArrayList<>(0);
         CanisterClock clock = clocks.get(e.canister());
         boolean first = clock == null;
         if (first) {
             clock = new CanisterClock();
             clocks.put(e.canister(), clock);
+            if (awaiting != null) {
+                for (OutgoingCall o : awaiting.get()) {
+                    if (o.transfer != null && direct(o.transfer, o.waitKind) && o.awaiting()) {
+                        clock.pending.put(o.id, o.sentAt);
+                    }
+                }
+            }
         }
         clock.latest = Math.max(clock.latest, e.timeNanos());
         switch (e.kind()) {

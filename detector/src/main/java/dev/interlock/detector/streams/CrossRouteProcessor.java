@@ -32,7 +32,8 @@ import dev.interlock.model.Json;
  * here.</li>
  * <li>LEDGER_RECONCILIATION: {@link NotifyTracker} (state in the {@code notify-state} store) turns a
  * canister's notifies, journal entries and evidence into {@link ReconcileMessage}s, keyed by the
- * recipient account, to the reconcile repartition topic; {@link PaymentTracker} (no stored state) turns
+ * recipient account, to the reconcile repartition topic; {@link PaymentTracker} (no stored state of its own: after a restart it
+ * takes the transfers still awaiting an answer from the engine's) turns
  * its transfer calls, their answers and its clock into {@link PaymentMessage}s, keyed by payer, to the
  * payments repartition topic.</li>
  * </ul>
@@ -91,7 +92,8 @@ final class CrossRouteProcessor implements Processor<String, DecodedEvent, Strin
             context.forward(new Record<>(m.account(), Json.encode(m), record.timestamp()),
                     DetectorTopology.SINK_CALLS_TO_RECONCILE);
         }
-        for (PaymentMessage m : payments.accept(e, record.value().call(), record.value().caller())) {
+        DecodedEvent d = record.value();
+        for (PaymentMessage m : payments.accept(e, d.call(), d.caller(), d.state()::awaitingCalls)) {
             toPayments(m, record.timestamp());
         }
     }

@@ -311,7 +311,8 @@ final class DetectProcessor implements Processor<String, byte[], String, Object>
         }
         ContextState ctx = state.context(event.context());
         context.forward(record.withValue(new DecodedEvent(event, record.value(),
-                ctx == null || event.call() == null ? null : ctx.calls.get(event.call()), ctx == null ? null : ctx.caller)),
+                ctx == null || event.call() == null ? null : ctx.calls.get(event.call()), ctx == null ? null : ctx.caller,
+                state)),
                 DetectorTopology.PROCESSOR_CROSS_ROUTE);
     }
 

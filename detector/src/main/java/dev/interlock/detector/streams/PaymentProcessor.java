@@ -59,7 +59,7 @@ final class PaymentProcessor extends RepartitionedStage<PaymentMessage, PaymentE
         List<Alert> alerts = matcher.decide(wallMillis, startedWall, false);
         // on every tick: a sweep returns at once until something expired (on the stage's event-time clock, which in a
         // replay runs far ahead of the wall clock)
-        matcher.sweep();
+        matcher.sweep(wallMillis);
         metrics.unverifiedReplies(context.taskId().toString(), matcher.unverifiable());
         return alerts;
     }

@@ -118,7 +118,7 @@ class PaymentMatcherTest {
         matcher.accept(block(5, 1, SHOP, BOB), 1_000); // its call is still on its way: the shop's log lags
         // another ledger's backfill runs the stage's clock hours past the block's retention
         matcher.accept(PaymentMessage.progress("ryjl3-tyaaa-aaaaa-aaaba-cai", 90, T0 + 3 * WINDOW), 1_100);
-        matcher.sweep();
+        matcher.sweep(1_100);
         assertThat(matcher.decide(1_100, 0, false)).as("neither forgotten nor judged for being old").isEmpty();
 
         matcher.accept(call("k1", 0, CallOutcome.reply(5L), 1L), 1_200);
@@ -133,10 +133,25 @@ class PaymentMatcherTest {
         matcher.accept(block(5, 1, SHOP, BOB), 1_000);
         matcher.accept(PaymentMessage.progress("ryjl3-tyaaa-aaaaa-aaaba-cai", 90,
                 T0 + PaymentMatcher.KEEP_AT_MOST * WINDOW + 2 * SECOND), 1_100);
-        matcher.sweep();
+        matcher.sweep(1_100);
 
         assertThat(store.range("b", "b~")).isEmpty();
         assertThat(matcher.undecided()).isZero();
+    }
+
+    @Test
+    void aReplyWhoseLedgerIsNotHeardOfYetWaitsForItWhileAnotherLedgerRunsTheClockAhead() {
+        matcher.accept(PaymentMessage.clock(SHOP, T0), 1_000);
+        matcher.accept(call("k1", 0, CallOutcome.reply(7L), 1L), 1_000);
+        // another ledger's backlog (routed by another instance) runs the stage's clock past the call's retention
+        matcher.accept(PaymentMessage.progress("ryjl3-tyaaa-aaaaa-aaaba-cai", 90, T0 + 3 * WINDOW), 1_100);
+        assertThat(matcher.decide(1_100, 0, false)).isEmpty();
+        matcher.sweep(1_100);
+
+        matcher.accept(PaymentMessage.progress(LEDGER, 99, T0 + 3 * WINDOW), 1_500);
+        assertThat(matcher.decide(1_500, 0, false)).as("its ledger came, without its block").singleElement()
+                .satisfies(a -> assertThat(a.dedupKey()).endsWith("/k1/no-block"));
+        assertThat(matcher.unverifiable()).isZero();
     }
 
     @Test
@@ -155,7 +170,11 @@ class PaymentMatcherTest {
 
         assertThat(matcher.decide(2_000, 0, false)).as("k1: its ledger passed it with no block").singleElement()
                 .satisfies(a -> assertThat(a.evidence().callIds()).containsExactly("k1"));
-        matcher.sweep();
+        matcher.sweep(2_000);
+        assertThat(store.range("c", "c~")).as("k2: its ledger's progress may still be on its way").hasSize(1);
+        long windowLater = 1_000 + WINDOW / 1_000_000;
+        matcher.accept(PaymentMessage.progress(LEDGER, 100, T0 + 4 * WINDOW), windowLater);
+        matcher.sweep(windowLater);
 
         assertThat(store.range("c", "c~")).isEmpty();
         assertThat(store.range("b", "b~")).isEmpty();

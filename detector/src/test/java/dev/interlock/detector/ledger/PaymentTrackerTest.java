@@ -124,6 +124,39 @@ class PaymentTrackerTest {
     }
 
     @Test
+    void afterARestartATransferSentBeforeItAndStillAwaitingItsAnswerHoldsTheClockBack() {
+        OutgoingCall sentBefore = new OutgoingCall();
+        sentBefore.id = "k1";
+        sentBefore.callee = LEDGER;
+        sentBefore.method = "icrc1_transfer";
+        sentBefore.waitKind = "u";
+        sentBefore.transfer = direct();
+        sentBefore.sentAt = T0 + 5 * SECOND;
+        OutgoingCall answeredBefore = new OutgoingCall();
+        answeredBefore.id = "k0";
+        answeredBefore.callee = LEDGER;
+        answeredBefore.waitKind = "u";
+        answeredBefore.transfer = direct();
+        answeredBefore.sentAt = T0 + 2 * SECOND;
+        answeredBefore.outcome = CallOutcome.reply(1L);
+        PaymentTracker restarted = new PaymentTracker(10 * SECOND, WINDOW);
+
+        List<PaymentMessage> first = restarted.accept(CallEvent.open(SHOP + "/9", SHOP, 9, T0 + 40 * SECOND, "c2", BOB,
+                "pay"), null, BOB, () -> List.of(answeredBefore, sentBefore));
+
+        assertThat(first).singleElement().satisfies(m -> {
+            assertThat(m.type()).isEqualTo(PaymentMessage.Type.CLOCK);
+            assertThat(m.timeNanos()).as("not past the transfer the restart interrupted").isEqualTo(T0 + 5 * SECOND - 1);
+        });
+        sentBefore.outcome = CallOutcome.reply(3L);
+        assertThat(restarted.accept(CallEvent.callback(SHOP + "/10", SHOP, 10, T0 + 41 * SECOND, "c1", "k1",
+                sentBefore.outcome), sentBefore, BOB, () -> List.of())).singleElement()
+                .satisfies(m -> assertThat(m.type()).isEqualTo(PaymentMessage.Type.CALL));
+        assertThat(restarted.clocks()).singleElement()
+                .satisfies(m -> assertThat(m.timeNanos()).isEqualTo(T0 + 41 * SECOND));
+    }
+
+    @Test
     void aTransferNeverAnsweredHoldsTheClockBackOnlyForAWindow() {
         open(0);
         send("k1", 5, LEDGER, direct()); // its callback was lost with the log
