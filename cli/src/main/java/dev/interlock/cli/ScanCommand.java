@@ -17,6 +17,8 @@ import java.util.HexFormat;
 
 import dev.interlock.cli.scan.Scanner;
 import dev.interlock.ic.ValueJson;
+import dev.interlock.ic.icp.IcpBlock;
+import dev.interlock.ingest.normalise.IcpBlockDecoder;
 import dev.interlock.ingest.normalise.Icrc3BlockDecoder;
 import dev.interlock.detector.core.DetectorEngine;
 import dev.interlock.detector.core.DetectorSettings;
@@ -34,7 +36,8 @@ public final class ScanCommand implements Callable<Integer> {
     List<Path> calls;
 
     @Option(names = "--blocks", arity = "1..*", paramLabel = "FILE",
-            description = "Ledger block files ({ledger, index, hash, block} rows, as simulate writes them).")
+            description = {"Ledger block files: {ledger, index, hash, block} rows, block an ICRC-3 Value as simulate "
+                    + "writes them, or the hex of an ICP ledger block's protobuf encoding."})
     List<Path> blocks;
 
     @Option(names = "--reconcile-window", defaultValue = "5m", converter = Durations.class,
@@ -61,8 +64,13 @@ public final class ScanCommand implements Callable<Integer> {
                     lineNo++;
                     try {
                         JsonNode n = mapper.readTree(line);
-                        scanner.block(Icrc3BlockDecoder.decode(n.get("ledger").asText(), n.get("index").asLong(),
-                                HexFormat.of().parseHex(n.get("hash").asText()), ValueJson.read(n.get("block"))));
+                        String ledger = n.get("ledger").asText();
+                        long index = n.get("index").asLong();
+                        JsonNode block = n.get("block");
+                        scanner.block(block.isTextual()
+                                ? IcpBlockDecoder.decode(ledger, IcpBlock.decode(index, HexFormat.of().parseHex(block.asText())))
+                                : Icrc3BlockDecoder.decode(ledger, index, HexFormat.of().parseHex(n.get("hash").asText()),
+                                        ValueJson.read(block)));
                     } catch (RuntimeException | IOException e) {
                         System.err.printf("%s:%d: not a block row (%s), skipped%n", file, lineNo, e.getMessage());
                     }

@@ -40,7 +40,9 @@ import dev.interlock.model.Severity;
  * Known false-positive risks: a canister's trace that lost records (a log gap: LOG_GAP is raised by
  * ingest) can leave a block unexplained; a canister that moves funds on code paths that print no
  * trace is flagged on every such block, which is what it should hear. Blocks of the ICP ledger name
- * account identifiers, which hide the owner: they are not matched here.
+ * account identifiers, which hide the owner: their payer is the paying account's identifier, and so is
+ * the payer of the calls to that ledger and of the canister's clocks for its accounts there
+ * ({@link PaymentTracker}); the rules are the same.
  *
  * <p>State lives in a {@link SortedStore}, one entry per call, block, canister clock and ledger (the
  * indexes over them are kept in memory and rebuilt from the entries at start, so a message costs
@@ -115,7 +117,7 @@ public final class PaymentMatcher {
         clock = Math.max(clock, m.answerNanos() == null ? m.timeNanos() : Math.max(m.timeNanos(), m.answerNanos()));
         switch (m.type()) {
             case CALL -> call(m, wallMillis);
-            case CLOCK -> monitored(m.canister(), m.timeNanos(), wallMillis);
+            case CLOCK -> monitored(m.payer(), m.canister(), m.timeNanos(), wallMillis);
             case BLOCK -> block(m);
             case PROGRESS -> progress(m, wallMillis);
         }
@@ -328,14 +330,16 @@ public final class PaymentMatcher {
 
     // ---- clocks
 
-    private void monitored(String canister, long time, long wallMillis) {
-        String key = MONITORED + part(canister);
+    /** The canister is monitored, and its trace has come this far; {@code payer}: it, or one of its accounts. */
+    private void monitored(String payer, String canister, long time, long wallMillis) {
+        String key = MONITORED + part(payer);
         PaymentEntry m = store.get(key);
         if (m == null) {
             m = new PaymentEntry();
+            m.payer = payer;
             m.canister = canister;
             // Blocks from its accounts that came before its first trace are judged too.
-            String prefix = BLOCKS + part(canister);
+            String prefix = BLOCKS + part(payer);
             for (Map.Entry<String, PaymentEntry> e : store.range(prefix, SortedStore.upTo(prefix))) {
                 PaymentEntry b = e.getValue();
                 if (b.matched == null && b.unexplained == null) {
@@ -436,6 +440,9 @@ public final class PaymentMatcher {
     }
 
     private Alert unexplained(PaymentEntry b) {
+        PaymentEntry monitored = store.get(MONITORED + part(b.payer));
+        String canister = monitored == null || monitored.canister == null ? b.payer : monitored.canister;
+        String account = canister.equals(b.payer) ? "" : " (account identifier " + b.payer + ")";
         List<String> events = new ArrayList<>();
         List<String> contexts = new ArrayList<>();
         List<String> calls = new ArrayList<>();
@@ -481,12 +488,15 @@ public final class PaymentMatcher {
                         + ", so it repeats a transfer that was already accounted for."
                 : " Calls with its recipient, amount and memo (" + String.join(", ", repeats) + ") cannot be its "
                         + "cause: they failed, or name another created_at_time or ledger.";
+        if (!account.isEmpty()) {
+            accounts.add(0, b.payer);
+        }
         return new Alert(Alert.VERSION, AlertClass.LEDGER_RECONCILIATION + "/" + b.payer + "/block/" + b.ledger + "/"
-                + b.blockIndex, AlertClass.LEDGER_RECONCILIATION, Severity.CRITICAL, b.payer, accounts, b.amount,
-                String.format("Block %d of ledger %s moved %s out of monitored canister %s's account%s%s, and no call of "
-                        + "the canister explains it: it sent no transfer with that recipient, amount, memo and "
+                + b.blockIndex, AlertClass.LEDGER_RECONCILIATION, Severity.CRITICAL, canister, accounts, b.amount,
+                String.format("Block %d of ledger %s moved %s out of monitored canister %s's account%s%s%s, and no call "
+                        + "of the canister explains it: it sent no transfer with that recipient, amount, memo and "
                         + "created_at_time that was not already matched to another block or known to have failed.%s%s",
-                        b.blockIndex, b.ledger, b.amount, b.payer, "burn".equals(b.op) ? " (a burn)" : " to " + b.to,
+                        b.blockIndex, b.ledger, b.amount, canister, account, "burn".equals(b.op) ? " (a burn)" : " to " + b.to,
                         b.memo == null ? "" : " with memo " + b.memo, same, how),
                 new Evidence(events, contexts, calls, List.of(b.blockIndex), b.ledger,
                         List.of("ledger-blocks", "transfer-calls"), List.of()),
@@ -505,8 +515,8 @@ public final class PaymentMatcher {
                     block.to == null ? "" : " to " + block.to, block.memo == null ? " (no memo)" : " (memo " + block.memo + ")");
             found = "the block the reply named is another transfer (" + found + ") and no other block matches it";
         } else if (named <= ledger.blockIndex) {
-            found = "block " + named + " of the ledger does not move funds out of " + c.payer + "'s accounts, and no "
-                    + "other block matches it";
+            found = "block " + named + " of the ledger does not move funds out of " + (Accounts.isIdentifier(c.payer)
+                    ? "account " + c.payer : c.payer + "'s accounts") + ", and no other block matches it";
         } else {
             found = "the ledger has no block " + named + " (its latest is " + ledger.blockIndex + ", made after the "
                     + "reply), and no other block matches it";

@@ -15,8 +15,9 @@ import dev.interlock.model.LedgerBlock;
  *
  * @param type          what happened
  * @param payer         the principal whose account the funds leave (CALL: the owner of {@code tx.from}, else the
- *                      calling canister; BLOCK: the owner of the block's {@code from}; CLOCK: the canister);
- *                      null for PROGRESS
+ *                      calling canister; BLOCK: the owner of the block's {@code from}; CLOCK: the canister); on a
+ *                      ledger whose blocks name account identifiers (the ICP ledger), the identifier of the account
+ *                      (CLOCK: of one of the canister's accounts) in lowercase hex; null for PROGRESS
  * @param canister      CALL, CLOCK: the monitored canister
  * @param context       CALL: the calling context
  * @param caller        CALL: the context's caller, when known
@@ -26,7 +27,8 @@ import dev.interlock.model.LedgerBlock;
  * @param waitKind      CALL: u, b or n
  * @param ledger        CALL: the ledger the transfer goes to ({@code tx.l}, else the callee); BLOCK, PROGRESS: the
  *                      ledger
- * @param to            CALL, BLOCK: recipient account (ICRC-1 text); null for a burn block
+ * @param to            CALL, BLOCK: recipient account (ICRC-1 text, or an account identifier's hex where the payer is
+ *                      one); null for a burn block
  * @param amount        CALL, BLOCK: amount
  * @param memo          CALL, BLOCK: hex memo, or null
  * @param createdAtTime CALL, BLOCK: {@code created_at_time}, or null
@@ -78,7 +80,12 @@ public record PaymentMessage(
     }
 
     public static PaymentMessage clock(String canister, long timeNanos) {
-        return new PaymentMessage(Type.CLOCK, canister, canister, null, null, null, null, null, null, null, null, null,
+        return clock(canister, canister, timeNanos);
+    }
+
+    /** The canister's clock for one of its accounts, named by its identifier on ledgers that name identifiers. */
+    public static PaymentMessage clock(String payer, String canister, long timeNanos) {
+        return new PaymentMessage(Type.CLOCK, payer, canister, null, null, null, null, null, null, null, null, null,
                 null, null, timeNanos, null, null, null, null, false, null, null, null);
     }
 
@@ -88,21 +95,24 @@ public record PaymentMessage(
     }
 
     /**
-     * A block as the matcher needs it, or null for blocks that move nothing out of an ICRC-1 account: mints,
-     * approvals (they only set an allowance), unknown types, and blocks whose accounts are not ICRC-1 text (the
-     * ICP ledger's account identifiers hash the owner away).
+     * A block as the matcher needs it, or null for blocks that move nothing out of an account: mints, approvals (they
+     * only set an allowance), unknown types, and blocks whose source is neither an ICRC-1 account text nor an account
+     * identifier. A block that names account identifiers (the ICP ledger's: they hash the owner away) has the source's
+     * identifier as its payer.
      */
     public static PaymentMessage block(LedgerBlock b) {
         if (b.amount() == null || !("xfer".equals(b.op()) || "burn".equals(b.op()))) {
             return null;
         }
-        String payer = Accounts.owner(b.from());
+        boolean identifiers = Accounts.isIdentifier(b.from());
+        String payer = identifiers ? Accounts.identifier(b.from()) : Accounts.owner(b.from());
         if (payer == null) {
             return null;
         }
-        return new PaymentMessage(Type.BLOCK, payer, null, null, null, null, null, null, null, b.ledger(),
-                "burn".equals(b.op()) ? null : b.to(), b.amount(), b.memo(), b.createdAtTime(), b.timestampNanos(),
-                null, null, null, null, false, b.index(), b.op(), b.spender());
+        String to = "burn".equals(b.op()) ? null : identifiers ? Accounts.identifier(b.to()) : b.to();
+        return new PaymentMessage(Type.BLOCK, payer, null, null, null, null, null, null, null, b.ledger(), to,
+                b.amount(), b.memo(), b.createdAtTime(), b.timestampNanos(), null, null, null, null, false, b.index(),
+                b.op(), b.spender());
     }
 
     /** The call has been answered, or failed to be sent. */
@@ -127,7 +137,10 @@ public record PaymentMessage(
                     p.add("amount must be a non-negative integer");
                 }
             }
-            case CLOCK -> require(p, canister, "canister");
+            case CLOCK -> {
+                require(p, payer, "payer");
+                require(p, canister, "canister");
+            }
             case BLOCK -> {
                 require(p, payer, "payer");
                 require(p, ledger, "ledger");

@@ -3,8 +3,10 @@ package dev.interlock.detector.ledger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import dev.interlock.detector.core.OutgoingCall;
@@ -31,18 +33,32 @@ import dev.interlock.model.Transfer;
  * that moved at least {@code clockEveryNanos} since its last clock or fell quiet since the previous
  * call, so a busy canister costs at most one clock per call and a quiet one has its last time sent.</li>
  * </ul>
- * Events rolled back by a trap are never passed here: a trapped message's calls were never sent.
+ * A ledger whose blocks name account identifiers instead of owners (the ICP ledger, or any call whose
+ * recipient is a 64-hex identifier) gets its transfers keyed by the paying account's identifier, with
+ * the recipient as an identifier, so that they meet its blocks; and the canister's clock is also sent
+ * under the identifier of its default account, so that blocks out of it are judged too. Blocks out of
+ * its subaccounts meet the transfers that name them ({@code tx.from}) but are not judged when none
+ * does: nothing durable says which subaccounts are the canister's (a watch taken up from a transfer
+ * would stop with a restart, and its stalled clock would judge the next block too early).
+ * <p>Events rolled back by a trap are never passed here: a trapped message's calls were never sent.
  * Keeps each canister's clock and its ledger transfers awaiting an answer in memory only (forgotten
  * after {@code pendingLimitNanos} of its event time): after a restart, the first event of a canister
  * brings the engine's (stored) outgoing calls still awaiting an answer, so a transfer sent before the
  * restart and answered after it holds the clock back as it did before.
  */
 public final class PaymentTracker {
+    /** The ICP ledger's canister id: its blocks name account identifiers. */
+    public static final String ICP_LEDGER = "ryjl3-tyaaa-aaaaa-aaaba-cai";
+    public static final Set<String> DEFAULT_IDENTIFIER_LEDGERS = Set.of(ICP_LEDGER);
+
     private final long clockEveryNanos;
     private final long pendingLimitNanos;
+    private final Set<String> identifierLedgers;
     private final Map<String, CanisterClock> clocks = new HashMap<>();
 
     private static final class CanisterClock {
+        /** The identifier of the canister's default account, its clock goes to too (ledgers naming identifiers). */
+        String identifier;
         long latest;
         long sent;
         long latestAtLastFlush;
@@ -65,8 +81,22 @@ public final class PaymentTracker {
     }
 
     public PaymentTracker(long clockEveryNanos, long pendingLimitNanos) {
+        this(clockEveryNanos, pendingLimitNanos, Set.of());
+    }
+
+    /** @param identifierLedgers ledgers whose blocks name account identifiers, not owners (the ICP ledger) */
+    public PaymentTracker(long clockEveryNanos, long pendingLimitNanos, Set<String> identifierLedgers) {
         this.clockEveryNanos = clockEveryNanos;
         this.pendingLimitNanos = pendingLimitNanos;
+        this.identifierLedgers = new HashSet<>(identifierLedgers);
+    }
+
+    /**
+     * Another ledger whose blocks name account identifiers (offline, learnt from its blocks): calls to it from now on
+     * are keyed so, and canisters seen from now on also send their clocks for their default accounts.
+     */
+    public void identifierLedger(String ledger) {
+        identifierLedgers.add(ledger);
     }
 
     /**
@@ -91,6 +121,7 @@ public final class PaymentTracker {
         if (first) {
             clock = new CanisterClock();
             clocks.put(e.canister(), clock);
+            clock.identifier = identifierLedgers.isEmpty() ? null : Accounts.defaultIdentifier(e.canister());
             if (awaiting != null) {
                 for (OutgoingCall o : awaiting.get()) {
                     if (o.transfer != null && direct(o.transfer, o.waitKind) && o.awaiting()) {
@@ -129,7 +160,7 @@ public final class PaymentTracker {
         if (first) {
             clock.sent = clock.complete(pendingLimitNanos);
             clock.latestAtLastFlush = clock.latest;
-            out.add(PaymentMessage.clock(e.canister(), clock.sent));
+            clockMessages(out, e.canister(), clock, clock.sent);
         }
         return out;
     }
@@ -146,7 +177,7 @@ public final class PaymentTracker {
             }
             long complete = c.complete(pendingLimitNanos);
             if (complete > c.sent) {
-                out.add(PaymentMessage.clock(e.getKey(), complete));
+                clockMessages(out, e.getKey(), c, complete);
                 c.sent = complete;
             }
         }
@@ -164,18 +195,36 @@ public final class PaymentTracker {
         }
     }
 
-    private static PaymentMessage message(String canister, String context, String caller, String call, String callee,
+    /** The canister's clock, under its principal and under the identifier of its default account. */
+    private static void clockMessages(List<PaymentMessage> out, String canister, CanisterClock clock, long time) {
+        out.add(PaymentMessage.clock(canister, time));
+        if (clock.identifier != null) {
+            out.add(PaymentMessage.clock(clock.identifier, canister, time));
+        }
+    }
+
+    private PaymentMessage message(String canister, String context, String caller, String call, String callee,
             String method, String waitKind, Transfer t, long sentNanos, String eventId, String answerEventId,
             Long answerNanos, CallOutcome outcome, boolean sendFailed) {
         if (t.to() == null || t.amount() == null) {
             return null;
         }
-        String payer = t.from() == null ? canister : Accounts.owner(t.from());
-        if (payer == null) {
+        String ledger = t.ledger() == null ? callee : t.ledger();
+        String payer;
+        String to;
+        if (identifierLedgers.contains(ledger) || Accounts.isIdentifier(t.to())) {
+            // its blocks name account identifiers: so does the message, to meet them on the payer's partition
+            payer = t.from() == null ? Accounts.defaultIdentifier(canister) : Accounts.identifier(t.from());
+            to = Accounts.identifier(t.to());
+        } else {
+            payer = t.from() == null ? canister : Accounts.owner(t.from());
+            to = t.to();
+        }
+        if (payer == null || to == null) {
             return null;
         }
         return new PaymentMessage(PaymentMessage.Type.CALL, payer, canister, context, caller, call, callee, method,
-                waitKind, t.ledger() == null ? callee : t.ledger(), t.to(), t.amount(), t.memo(), t.createdAtTime(),
-                sentNanos, eventId, answerEventId, answerNanos, outcome, sendFailed, null, null, null);
+                waitKind, ledger, to, t.amount(), t.memo(), t.createdAtTime(), sentNanos, eventId, answerEventId,
+                answerNanos, outcome, sendFailed, null, null, null);
     }
 }

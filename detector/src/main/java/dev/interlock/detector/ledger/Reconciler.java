@@ -1,6 +1,7 @@
 package dev.interlock.detector.ledger;
 
 import java.util.List;
+import java.util.Set;
 
 import dev.interlock.detector.core.OutgoingCall;
 import dev.interlock.detector.graph.SortedStore;
@@ -41,11 +42,16 @@ public final class Reconciler {
     private final long windowNanos;
 
     public Reconciler(long windowNanos) {
+        this(windowNanos, PaymentTracker.DEFAULT_IDENTIFIER_LEDGERS);
+    }
+
+    /** @param identifierLedgers ledgers whose blocks name account identifiers, not owners (the ICP ledger) */
+    public Reconciler(long windowNanos, Set<String> identifierLedgers) {
         this.windowNanos = windowNanos;
         this.notifies = new NotifyTracker(SortedStore.inMemory(), windowNanos);
         this.matcher = new TransferMatcher(SortedStore.inMemory(), windowNanos);
         this.paymentMatcher = new PaymentMatcher(SortedStore.inMemory(), windowNanos);
-        this.payments = new PaymentTracker(PaymentMatcher.SKEW_NANOS / 2, windowNanos);
+        this.payments = new PaymentTracker(PaymentMatcher.SKEW_NANOS / 2, windowNanos, identifierLedgers);
     }
 
     /** An event without the engine's view of it (tests of the notify rule). */
@@ -74,6 +80,9 @@ public final class Reconciler {
         ReconcileMessage m = ReconcileMessage.block(b);
         if (m != null) {
             matcher.accept(m, 0);
+        }
+        if (Accounts.isIdentifier(b.from()) || Accounts.isIdentifier(b.to())) {
+            payments.identifierLedger(b.ledger()); // offline, blocks are read before the calls
         }
         PaymentMessage p = PaymentMessage.block(b);
         if (p != null) {

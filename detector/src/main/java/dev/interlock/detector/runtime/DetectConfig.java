@@ -2,6 +2,7 @@ package dev.interlock.detector.runtime;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -112,6 +113,15 @@ public interface DetectConfig {
      */
     @WithDefault("5m")
     Duration reconcileWindow();
+
+    /**
+     * LEDGER_RECONCILIATION: the ledgers (canister ids, comma-separated) whose blocks name account identifiers instead
+     * of owners, as the ICP ledger's do. A canister's transfers on them are matched with their blocks by the paying
+     * account's identifier, and blocks out of the canister's default account are watched. A call whose recipient is
+     * printed as a 64-hex identifier is matched so on any ledger.
+     */
+    @WithDefault("ryjl3-tyaaa-aaaaa-aaaba-cai")
+    Set<String> identifierLedgers();
 
     /**
      * CALL_CYCLE: how long (event time) a call that may close a cycle waits for the other canisters' events before

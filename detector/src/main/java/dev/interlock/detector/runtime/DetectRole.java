@@ -81,7 +81,7 @@ public class DetectRole implements ServiceRole {
                 .withReconcileWindow(config.reconcileWindow()).withCycleDelay(config.cycleDelay())
                 .withCallGraphRetention(config.callGraphRetention())
                 .withIngressRate(config.rateWindow(), config.ingressRateLimit())
-                .withQuietAfter(config.quietAfter());
+                .withQuietAfter(config.quietAfter()).withIdentifierLedgers(config.identifierLedgers());
         streams = new KafkaStreams(DetectorTopology.build(() -> DetectorEngine.withDefaults(settings), metrics,
                 options), props);
         streams.setUncaughtExceptionHandler(e -> {

@@ -3,6 +3,7 @@ package dev.interlock.detector.streams;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -52,12 +53,13 @@ final class CrossRouteProcessor implements Processor<String, DecodedEvent, Strin
     static final Duration CLOCK_FLUSH = Duration.ofSeconds(1);
     private long clock;
 
-    CrossRouteProcessor(long reconcileWindowNanos, long retentionNanos, Duration sweepEvery, DetectorMetrics metrics) {
+    CrossRouteProcessor(long reconcileWindowNanos, Set<String> identifierLedgers, long retentionNanos, Duration sweepEvery,
+            DetectorMetrics metrics) {
         this.reconcileWindowNanos = reconcileWindowNanos;
         this.retentionNanos = retentionNanos;
         this.sweepEvery = sweepEvery;
         this.metrics = metrics;
-        this.payments = new PaymentTracker(PaymentMatcher.SKEW_NANOS / 6, reconcileWindowNanos);
+        this.payments = new PaymentTracker(PaymentMatcher.SKEW_NANOS / 6, reconcileWindowNanos, identifierLedgers);
     }
 
     @Override

@@ -17,6 +17,7 @@ import dev.interlock.detector.graph.GraphEntry;
 import dev.interlock.detector.ingress.IngressRateDetector;
 import dev.interlock.detector.ledger.LedgerEntry;
 import dev.interlock.detector.ledger.PaymentEntry;
+import dev.interlock.detector.ledger.PaymentTracker;
 import dev.interlock.model.Topics;
 
 /**
@@ -161,47 +162,54 @@ public final class DetectorTopology {
      * @param ingressRateLimit   update calls per client hash and method within that window before an alert
      * @param quietAfter         wall-clock silence of a canister after which what waited for its next message (a
      *                           trapped callback's cleanup, a restore) is decided, and an unended message ends
+     * @param identifierLedgers  ledgers whose blocks name account identifiers, not owners (the ICP ledger)
      */
     public record Options(Duration tick, Duration reconcileWindow, Duration cycleDelay, Duration callGraphRetention,
-            TopicNames topics, Duration ingressRateWindow, int ingressRateLimit, Duration quietAfter) {
+            TopicNames topics, Duration ingressRateWindow, int ingressRateLimit, Duration quietAfter,
+            Set<String> identifierLedgers) {
         public static final Options DEFAULT = new Options(DEFAULT_TICK, Duration.ofMinutes(5), Duration.ofSeconds(10),
                 Duration.ofNanos(CallGraph.DEFAULT_RETENTION_NANOS), TopicNames.DEFAULT, Duration.ofMinutes(1), 60,
-                Duration.ofMillis(300));
+                Duration.ofMillis(300), PaymentTracker.DEFAULT_IDENTIFIER_LEDGERS);
+
+        public Options withIdentifierLedgers(Set<String> ledgers) {
+            return new Options(tick, reconcileWindow, cycleDelay, callGraphRetention, topics, ingressRateWindow,
+                    ingressRateLimit, quietAfter, Set.copyOf(ledgers));
+        }
 
         public Options withQuietAfter(Duration q) {
             return new Options(tick, reconcileWindow, cycleDelay, callGraphRetention, topics, ingressRateWindow,
-                    ingressRateLimit, q);
+                    ingressRateLimit, q, identifierLedgers);
         }
 
         public Options withIngressRate(Duration window, int limit) {
             return new Options(tick, reconcileWindow, cycleDelay, callGraphRetention, topics, window, limit,
-                    quietAfter);
+                    quietAfter, identifierLedgers);
         }
 
         public Options withTick(Duration t) {
             return new Options(t, reconcileWindow, cycleDelay, callGraphRetention, topics,
                     ingressRateWindow, ingressRateLimit,
-                    quietAfter);
+                    quietAfter, identifierLedgers);
         }
 
         public Options withReconcileWindow(Duration w) {
             return new Options(tick, w, cycleDelay, callGraphRetention, topics, ingressRateWindow, ingressRateLimit,
-                    quietAfter);
+                    quietAfter, identifierLedgers);
         }
 
         public Options withCycleDelay(Duration d) {
             return new Options(tick, reconcileWindow, d, callGraphRetention, topics, ingressRateWindow, ingressRateLimit,
-                    quietAfter);
+                    quietAfter, identifierLedgers);
         }
 
         public Options withCallGraphRetention(Duration r) {
             return new Options(tick, reconcileWindow, cycleDelay, r, topics, ingressRateWindow, ingressRateLimit,
-                    quietAfter);
+                    quietAfter, identifierLedgers);
         }
 
         public Options withTopics(TopicNames t) {
             return new Options(tick, reconcileWindow, cycleDelay, callGraphRetention, t, ingressRateWindow, ingressRateLimit,
-                    quietAfter);
+                    quietAfter, identifierLedgers);
         }
     }
 
@@ -242,7 +250,7 @@ public final class DetectorTopology {
         t.addSink(SINK_ALERTS, topics.alerts(), strings.serializer(), bytes.serializer(), PROCESSOR_DETECT);
         t.addSink(SINK_QUARANTINE, topics.quarantine(), strings.serializer(), bytes.serializer(), PROCESSOR_DETECT);
         t.addProcessor(PROCESSOR_CROSS_ROUTE,
-                () -> new CrossRouteProcessor(window, retention, LINKED_SWEEP.compareTo(tick) > 0 ? LINKED_SWEEP : tick,
+                () -> new CrossRouteProcessor(window, options.identifierLedgers(), retention, LINKED_SWEEP.compareTo(tick) > 0 ? LINKED_SWEEP : tick,
                         metrics), PROCESSOR_DETECT);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_LINKED_CONTEXTS),
                 strings, Serdes.Long()).withCachingEnabled(), PROCESSOR_CROSS_ROUTE);

@@ -12,6 +12,9 @@ import dev.interlock.detector.core.CanisterState;
 import dev.interlock.detector.core.ContextState;
 import dev.interlock.detector.core.DetectorEngine;
 import dev.interlock.detector.core.DetectorSettings;
+import dev.interlock.ic.Account;
+import dev.interlock.ic.AccountIdentifier;
+import dev.interlock.ic.Principal;
 import dev.interlock.model.Alert;
 import dev.interlock.model.AlertClass;
 import dev.interlock.model.CallEvent;
@@ -29,7 +32,8 @@ import dev.interlock.model.Transfer;
 class PaymentRulesTest {
     static final String SHOP = "rrkah-fqaaa-aaaaa-aaaaq-cai";
     static final String LEDGER = "mxzaz-hqaaa-aaaar-qaada-cai";
-    static final String OTHER_LEDGER = "ryjl3-tyaaa-aaaaa-aaaba-cai";
+    static final String OTHER_LEDGER = "ss2fx-dyaaa-aaaar-qacoq-cai";
+    static final String ICP = PaymentTracker.ICP_LEDGER;
     static final String ROUTER = "r7inp-6aaaa-aaaaa-aaabq-cai";
     static final String ALICE = "wj67j-q7sgo-cbbk7-y62ca-6zvaj-3g3eq-6ywbw-h2bp6-qt75t-cbnki-dqe";
     static final String BOB = "t5cdt-jvtku-fw5qv-gzk4g-wfg2n-4ggsb-rmhh6-iojyc-l73ev-agszo-yae";
@@ -294,5 +298,124 @@ class PaymentRulesTest {
         answer("c2", "k2", 2, CallOutcome.reply(8L));
 
         assertThat(finish()).isEmpty();
+    }
+
+    // ---- the ICP ledger: its blocks name account identifiers, not owners
+
+    private static String id(String owner) {
+        return AccountIdentifier.hex(Account.of(Principal.fromText(owner)));
+    }
+
+    private static String id(String owner, int subaccount) {
+        byte[] sub = new byte[32];
+        sub[31] = (byte) subaccount;
+        return AccountIdentifier.hex(Account.of(Principal.fromText(owner), sub));
+    }
+
+    private static String text(String owner, int subaccount) {
+        byte[] sub = new byte[32];
+        sub[31] = (byte) subaccount;
+        return Account.of(Principal.fromText(owner), sub).toText();
+    }
+
+    private void icpTransfer(String ctx, String call, long t, String method, Transfer tx) {
+        event(call(ctx, call, t, ICP, method, "u", tx));
+    }
+
+    private static LedgerBlock icpBlock(long index, long t, String from, String to, long amount, String memo,
+            long createdAt) {
+        return new LedgerBlock(ICP, index, "i" + index, null, T0 + t * SECOND, "xfer", from, to,
+                BigInteger.valueOf(amount), BigInteger.valueOf(10_000), memo, T0 + createdAt * SECOND);
+    }
+
+    @Test
+    void anIcpTransferToAnIcrcAccountTextMatchesTheBlockThatNamesBothAccountsByIdentifier() {
+        open("c1", 0);
+        icpTransfer("c1", "k1", 0, "icrc1_transfer", new Transfer(BOB, BigInteger.valueOf(500), "6d31", at(0)));
+        answer("c1", "k1", 1, CallOutcome.reply(7L));
+        reconciler.block(icpBlock(7, 0, id(SHOP), id(BOB), 500, "6d31", 0));
+
+        assertThat(finish()).isEmpty();
+        assertThat(reconciler.unverifiedReplies()).isZero();
+    }
+
+    @Test
+    void aLegacyIcpTransferNamingItsRecipientByIdentifierMatchesItsBlock() {
+        open("c1", 0);
+        // transfer(TransferArgs): to is an AccountIdentifier, the nat64 memo printed as 8 bytes big-endian
+        icpTransfer("c1", "k1", 0, "transfer", new Transfer(id(BOB).toUpperCase(), BigInteger.valueOf(500),
+                "000000000000002a", at(0)));
+        answer("c1", "k1", 1, CallOutcome.reply(7L));
+        reconciler.block(icpBlock(7, 0, id(SHOP), id(BOB), 500, "000000000000002a", 0));
+
+        assertThat(finish()).isEmpty();
+    }
+
+    @Test
+    void anIcpTransferRepliedAsPaidWhoseBlockPaysSomeoneElseIsFlaggedOnTheCanister() {
+        open("c1", 0);
+        icpTransfer("c1", "k1", 0, "icrc1_transfer", new Transfer(BOB, BigInteger.valueOf(500), null, at(0)));
+        answer("c1", "k1", 1, CallOutcome.reply(7L));
+        reconciler.block(icpBlock(7, 0, id(SHOP), id(ALICE), 500, null, 0));
+        reconciler.block(icpBlock(8, 5, id(ALICE), id(BOB), 1, null, 5));
+
+        List<Alert> found = finish();
+        Alert noBlock = found.stream().filter(a -> a.dedupKey().endsWith("/no-block")).findFirst().orElseThrow();
+        assertThat(noBlock.dedupKey()).isEqualTo("LEDGER_RECONCILIATION/" + SHOP + "/c1/k1/no-block");
+        assertThat(noBlock.canister()).isEqualTo(SHOP);
+        assertThat(noBlock.evidence().ledger()).isEqualTo(ICP);
+        assertThat(noBlock.explanation()).contains("block 7 moved 500 from " + id(SHOP) + "'s account to " + id(ALICE));
+        Alert unexplained = found.stream().filter(a -> a.dedupKey().contains("/block/")).findFirst().orElseThrow();
+        assertThat(unexplained.dedupKey()).isEqualTo("LEDGER_RECONCILIATION/" + id(SHOP) + "/block/" + ICP + "/7");
+        assertThat(found).hasSize(2);
+    }
+
+    @Test
+    void aBlockOutOfTheCanistersDefaultIcpAccountThatNoCallExplainsIsFlaggedOnTheCanister() {
+        open("c1", 0);
+        open("c2", 600);
+        reconciler.block(icpBlock(12, 10, id(SHOP), id(ALICE), 900, null, 10));
+        reconciler.block(icpBlock(13, 11, id(BOB), id(ALICE), 900, null, 11)); // someone else's account
+
+        assertThat(finish()).singleElement().satisfies(a -> {
+            assertThat(a.canister()).isEqualTo(SHOP);
+            assertThat(a.callers()).containsExactly(id(SHOP), id(ALICE));
+            assertThat(a.amountAtStake()).isEqualTo(BigInteger.valueOf(900));
+            assertThat(a.evidence().blockIndexes()).containsExactly(12L);
+            assertThat(a.explanation()).contains("out of monitored canister " + SHOP + "'s account (account identifier "
+                    + id(SHOP) + ") to " + id(ALICE));
+        });
+    }
+
+    @Test
+    void aTransferFromASubaccountTheTraceNamesMatchesItsBlockButOnlyTheDefaultAccountIsWatched() {
+        open("c1", 0);
+        icpTransfer("c1", "k1", 0, "icrc1_transfer", new Transfer(BOB, BigInteger.valueOf(500), null, at(0),
+                text(SHOP, 1), null));
+        answer("c1", "k1", 1, CallOutcome.reply(7L));
+        reconciler.block(icpBlock(7, 0, id(SHOP, 1), id(BOB), 500, null, 0));
+        reconciler.block(icpBlock(9, 30, id(SHOP, 1), id(ALICE), 700, null, 30)); // whose it is, no trace says
+        reconciler.block(icpBlock(10, 31, id(SHOP), id(ALICE), 700, null, 31));
+        open("c2", 600);
+
+        assertThat(finish()).singleElement().satisfies(a -> {
+            assertThat(a.canister()).isEqualTo(SHOP);
+            assertThat(a.evidence().blockIndexes()).containsExactly(10L);
+        });
+        assertThat(reconciler.unverifiedReplies()).isZero();
+    }
+
+    @Test
+    void aLedgerWhoseBlocksNameIdentifiersIsLearntFromItsBlocksOffline() {
+        String other = "xnjld-hqaaa-aaaar-qah4q-cai";
+        reconciler.block(new LedgerBlock(other, 3, "x3", null, at(0), "xfer", id(SHOP), id(BOB),
+                BigInteger.valueOf(500), BigInteger.TEN, null, at(0)));
+        open("c1", 0);
+        event(call("c1", "k1", 0, other, "icrc1_transfer", "u", new Transfer(BOB, BigInteger.valueOf(500), null,
+                at(0))));
+        answer("c1", "k1", 1, CallOutcome.reply(3L));
+
+        assertThat(finish()).isEmpty();
+        assertThat(reconciler.unverifiedReplies()).isZero();
     }
 }

@@ -7,6 +7,7 @@ import static dev.interlock.detector.ledger.PaymentRulesTest.SECOND;
 import static dev.interlock.detector.ledger.PaymentRulesTest.SHOP;
 import static dev.interlock.detector.ledger.PaymentRulesTest.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.math.BigInteger;
 import java.util.List;
@@ -14,6 +15,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.interlock.detector.core.OutgoingCall;
+import dev.interlock.ic.Account;
+import dev.interlock.ic.AccountIdentifier;
+import dev.interlock.ic.Principal;
 import dev.interlock.model.CallEvent;
 import dev.interlock.model.CallEventKind;
 import dev.interlock.model.CallOutcome;
@@ -109,6 +113,33 @@ class PaymentTrackerTest {
         });
         assertThat(answer("k1", 1, 9, ROUTER, viaRouter(), CallOutcome.reject(4, "no"))).singleElement()
                 .satisfies(m -> assertThat(m.answered()).isTrue());
+    }
+
+    @Test
+    void onTheIcpLedgerTheTransferAndTheCanistersClockAreKeyedByAccountIdentifier() {
+        PaymentTracker icp = new PaymentTracker(10 * SECOND, WINDOW, PaymentTracker.DEFAULT_IDENTIFIER_LEDGERS);
+        String shopId = AccountIdentifier.hex(Account.of(Principal.fromText(SHOP)));
+        String bobId = AccountIdentifier.hex(Account.of(Principal.fromText(BOB)));
+
+        assertThat(icp.accept(CallEvent.open(SHOP + "/0", SHOP, 0, T0, "c1", BOB, "pay"), null, BOB))
+                .extracting(PaymentMessage::type, PaymentMessage::payer, PaymentMessage::canister)
+                .containsExactly(tuple(PaymentMessage.Type.CLOCK, SHOP, SHOP),
+                        tuple(PaymentMessage.Type.CLOCK, shopId, SHOP));
+        OutgoingCall c = new OutgoingCall();
+        c.id = "k1";
+        c.callee = PaymentTracker.ICP_LEDGER;
+        c.method = "icrc1_transfer";
+        c.waitKind = "u";
+        c.transfer = direct();
+        c.sentAt = T0;
+        c.outcome = CallOutcome.reply(7L);
+        assertThat(icp.accept(CallEvent.callback(SHOP + "/1", SHOP, 1, T0 + SECOND, "c1", "k1", c.outcome), c, BOB))
+                .singleElement().satisfies(m -> {
+                    assertThat(m.type()).isEqualTo(PaymentMessage.Type.CALL);
+                    assertThat(m.payer()).isEqualTo(shopId);
+                    assertThat(m.to()).isEqualTo(bobId);
+                    assertThat(m.ledger()).isEqualTo(PaymentTracker.ICP_LEDGER);
+                });
     }
 
     @Test

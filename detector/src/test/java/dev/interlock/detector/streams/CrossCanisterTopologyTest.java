@@ -30,6 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.interlock.detector.core.DetectorEngine;
+import dev.interlock.detector.ledger.PaymentTracker;
+import dev.interlock.ic.Account;
+import dev.interlock.ic.AccountIdentifier;
+import dev.interlock.ic.Principal;
 import dev.interlock.model.Alert;
 import dev.interlock.model.AlertClass;
 import dev.interlock.model.CallEvent;
@@ -335,6 +339,35 @@ class CrossCanisterTopologyTest {
         assertThat(found).allSatisfy(a -> assertThat(a.canister()).isEqualTo(SHOP));
         driver.advanceWallClockTime(Duration.ofMinutes(10));
         assertThat(alerts(AlertClass.LEDGER_RECONCILIATION)).as("each raised once").isEmpty();
+        assertThat(quarantine.isEmpty()).isTrue();
+    }
+
+    private static String identifier(String owner) {
+        return AccountIdentifier.hex(Account.of(Principal.fromText(owner)));
+    }
+
+    @Test
+    void onTheIcpLedgerTransferCallsMeetTheBlocksOutOfTheCanistersAccountByItsIdentifier() {
+        start(stateDir);
+        String icp = PaymentTracker.ICP_LEDGER;
+        pipe(CrossCanisterEvents.outflow(icp, 0, 10, identifier(SHOP), identifier(ALICE), 500));
+        pipe(CrossCanisterEvents.outflow(icp, 1, 20, identifier(SHOP), identifier(BOB), 900));
+        pipe(CrossCanisterEvents.outflow(icp, 2, 25, identifier(BOB), identifier(ALICE), 900)); // someone else's
+        pipe(new CrossCanisterEvents()
+                .open(SHOP, 0, "c1", ALICE, null).transfer(SHOP, 1, "c1", "k1", icp, ALICE, 500)
+                .paid(SHOP, 12, "c1", "k1", 0)
+                .open(SHOP, 30, "c2", BOB, null).transfer(SHOP, 31, "c2", "k2", icp, BOB, 700)
+                .paid(SHOP, 32, "c2", "k2", 4)
+                .open(SHOP, 200_000, "c3", ALICE, null).events());
+        pipe(CrossCanisterEvents.outflow(icp, 3, 100_000, identifier(ALICE), identifier(BOB), 1));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+
+        List<Alert> found = alerts(AlertClass.LEDGER_RECONCILIATION);
+        assertThat(found).extracting(Alert::dedupKey).containsExactlyInAnyOrder(
+                "LEDGER_RECONCILIATION/" + identifier(SHOP) + "/block/" + icp + "/1",
+                "LEDGER_RECONCILIATION/" + SHOP + "/c2/k2/no-block");
+        assertThat(found).allSatisfy(a -> assertThat(a.canister()).isEqualTo(SHOP));
         assertThat(quarantine.isEmpty()).isTrue();
     }
 
