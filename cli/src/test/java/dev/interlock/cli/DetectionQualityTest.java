@@ -18,7 +18,10 @@ import dev.interlock.cli.scan.Scanner;
 import dev.interlock.detector.core.Detector;
 import dev.interlock.detector.core.DetectorEngine;
 import dev.interlock.detector.core.DetectorSettings;
+import dev.interlock.detector.ledger.PaymentTracker;
 import dev.interlock.ic.Principal;
+import dev.interlock.ic.icp.IcpBlock;
+import dev.interlock.ingest.normalise.IcpBlockDecoder;
 import dev.interlock.ingest.normalise.Icrc3BlockDecoder;
 import dev.interlock.model.Alert;
 import dev.interlock.model.AlertClass;
@@ -27,9 +30,11 @@ import dev.interlock.sim.Simulation;
 import dev.interlock.sim.engine.Evidence;
 import dev.interlock.sim.engine.LogRecord;
 import dev.interlock.sim.engine.SimSink;
+import dev.interlock.sim.ledger.IcpEncoding;
 import dev.interlock.sim.scenario.Incident;
 import dev.interlock.sim.scenario.Scenarios;
 import dev.interlock.sim.scenario.Variant;
+import dev.interlock.sim.scenario.World;
 
 /**
  * Detection quality, measured: a labelled simulator corpus (every scenario, vulnerable and fixed,
@@ -65,6 +70,14 @@ class DetectionQualityTest {
     }
 
     static Report measure(Evidence evidence) {
+        return measure(evidence, false);
+    }
+
+    /**
+     * @param asIcpLedger serve the simulated ledger's blocks as the ICP ledger would (protobuf-encoded, accounts as
+     *                    account identifiers) and follow it as a ledger whose blocks name identifiers
+     */
+    static Report measure(Evidence evidence, boolean asIcpLedger) {
         List<SimOptions.Choice> all = new ArrayList<>();
         for (String s : Scenarios.all().keySet()) {
             all.add(new SimOptions.Choice(s, Variant.VULNERABLE));
@@ -73,7 +86,9 @@ class DetectionQualityTest {
         int instances = heavy() ? 1_500 : 150;
         SimOptions o = SimOptions.defaults(20261124).withScenarios(all).withInstances(instances).withEvidence(evidence)
                 .withDuration(Duration.ofMinutes(heavy() ? 200 : 20)).withRate(heavy() ? 80 : 20);
-        Scanner scanner = new Scanner(DetectorEngine.withDefaults(DetectorSettings.defaults()), 300_000_000_000L);
+        Scanner scanner = new Scanner(DetectorEngine.withDefaults(DetectorSettings.defaults()), 300_000_000_000L,
+                asIcpLedger ? Set.of(PaymentTracker.ICP_LEDGER, World.LEDGER_ID.toString())
+                        : PaymentTracker.DEFAULT_IDENTIFIER_LEDGERS);
         Simulation.Result result = Simulation.run(o, new SimSink() {
             @Override
             public void logRecord(Principal canister, LogRecord r) {
@@ -81,8 +96,11 @@ class DetectionQualityTest {
             }
         });
         var ledger = result.world().ledger;
+        IcpEncoding icp = new IcpEncoding(ledger);
         for (int b = 0; b < ledger.length(); b++) {
-            scanner.block(Icrc3BlockDecoder.decode(ledger.id().toString(), b, ledger.hash(b), ledger.blocks().get(b)));
+            scanner.block(asIcpLedger
+                    ? IcpBlockDecoder.decode(ledger.id().toString(), IcpBlock.decode(b, icp.block(b)))
+                    : Icrc3BlockDecoder.decode(ledger.id().toString(), b, ledger.hash(b), ledger.blocks().get(b)));
         }
         List<Alert> alerts = scanner.finish();
         Set<String> fixedCanisters = new HashSet<>();
@@ -170,6 +188,19 @@ class DetectionQualityTest {
         for (AlertClass c : IMPLEMENTED) {
             assertThat(r.perClass().get(c).recall()).as("recall of %s", c).isGreaterThanOrEqualTo(0.99);
         }
+        assertThat(r.alertsOnFixed()).as("alerts on fixed variants").isZero();
+        assertThat(r.precision()).as("overall precision").isGreaterThanOrEqualTo(0.99);
+    }
+
+    @Test
+    void withTheLedgerServedAsTheIcpLedgerItsTransfersAndNotifiesAreStillMatchedByAccountIdentifier() {
+        Report r = measure(Evidence.FULL, true);
+        print("full evidence, the ledger's blocks as the ICP ledger's (account identifiers)", r);
+
+        ClassQuality reconciliation = r.perClass().get(AlertClass.LEDGER_RECONCILIATION);
+        assertThat(reconciliation.incidents()).isGreaterThanOrEqualTo(heavy() ? 1_000 : 100);
+        assertThat(reconciliation.recall()).as("recall of LEDGER_RECONCILIATION").isGreaterThanOrEqualTo(0.99);
+        assertThat(reconciliation.precision()).as("precision of LEDGER_RECONCILIATION").isGreaterThanOrEqualTo(0.99);
         assertThat(r.alertsOnFixed()).as("alerts on fixed variants").isZero();
         assertThat(r.precision()).as("overall precision").isGreaterThanOrEqualTo(0.99);
     }

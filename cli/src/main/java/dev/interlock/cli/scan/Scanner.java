@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import dev.interlock.detector.core.CanisterState;
@@ -39,6 +40,15 @@ public final class Scanner {
     public Scanner(DetectorEngine engine, long reconciliationWindowNanos) {
         this.engine = engine;
         this.reconciler = new Reconciler(reconciliationWindowNanos);
+    }
+
+    /**
+     * @param identifierLedgers ledgers whose blocks name account identifiers (the ICP ledger's is one by default; a
+     *                          ledger whose blocks are read before the calls is learnt from them)
+     */
+    public Scanner(DetectorEngine engine, long reconciliationWindowNanos, Set<String> identifierLedgers) {
+        this.engine = engine;
+        this.reconciler = new Reconciler(reconciliationWindowNanos, identifierLedgers);
     }
 
     /** One ledger block (blocks may come after the calls they settle: decisions wait for the end). */

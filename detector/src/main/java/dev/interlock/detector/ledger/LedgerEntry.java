@@ -10,6 +10,8 @@ import java.math.BigInteger;
 public final class LedgerEntry {
     /** The recipient account of the expected (or seen) transfer. */
     public String account;
+    /** An expectation's recipient account as the trace printed it (the account above is its identifier). */
+    public String recipient;
     public BigInteger amount;
     /** Hex memo, or null. */
     public String memo;

@@ -88,7 +88,7 @@ public final class NotifyTracker {
                 for (Map.Entry<String, LedgerEntry> n : store.range(prefix, SortedStore.upTo(prefix))) {
                     LedgerEntry x = n.getValue();
                     out.add(new ReconcileMessage(ReconcileMessage.Type.RESOLVED, x.account, x.amount, x.memo, canister,
-                            null, x.call, e.subject(), null, null, t, true, null, null));
+                            null, x.call, e.subject(), null, null, t, true, null, null, null));
                     store.delete(n.getKey());
                 }
                 LedgerEntry r = new LedgerEntry();
@@ -170,7 +170,7 @@ public final class NotifyTracker {
         for (Map.Entry<String, LedgerEntry> v : store.range(prefix, SortedStore.upTo(prefix))) {
             LedgerEntry x = v.getValue();
             out.add(new ReconcileMessage(ReconcileMessage.Type.EVIDENCE, x.account, x.amount, x.memo, canister, null,
-                    x.call, null, null, null, x.time, true, null, null));
+                    x.call, null, null, null, x.time, true, null, null, null));
             store.delete(v.getKey());
         }
     }

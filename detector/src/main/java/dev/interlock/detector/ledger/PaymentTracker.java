@@ -3,7 +3,6 @@ package dev.interlock.detector.ledger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -84,19 +83,15 @@ public final class PaymentTracker {
         this(clockEveryNanos, pendingLimitNanos, Set.of());
     }
 
-    /** @param identifierLedgers ledgers whose blocks name account identifiers, not owners (the ICP ledger) */
+    /**
+     * @param identifierLedgers ledgers whose blocks name account identifiers, not owners (the ICP ledger); read as it
+     *                          is (offline, more may be added as their blocks are read: calls to them from then on are
+     *                          keyed so, and canisters first seen from then on send their default account's clock)
+     */
     public PaymentTracker(long clockEveryNanos, long pendingLimitNanos, Set<String> identifierLedgers) {
         this.clockEveryNanos = clockEveryNanos;
         this.pendingLimitNanos = pendingLimitNanos;
-        this.identifierLedgers = new HashSet<>(identifierLedgers);
-    }
-
-    /**
-     * Another ledger whose blocks name account identifiers (offline, learnt from its blocks): calls to it from now on
-     * are keyed so, and canisters seen from now on also send their clocks for their default accounts.
-     */
-    public void identifierLedger(String ledger) {
-        identifierLedgers.add(ledger);
+        this.identifierLedgers = identifierLedgers;
     }
 
     /**

@@ -11,10 +11,13 @@ import dev.interlock.model.LedgerBlock;
  * What the canister side ({@link NotifyTracker}) and the ledger side (blocks) tell the account side
  * ({@link TransferMatcher}) of the reconciliation. In the service these are the records of the
  * reconcile repartition topic, keyed by {@link #account()}: a notify's expected transfer and the
- * blocks that could settle it meet on the recipient account, the one field both carry.
+ * blocks that could settle it meet on the recipient account, the one field both carry. The account is
+ * keyed by its account identifier, so that blocks of ledgers that name identifiers (the ICP ledger's)
+ * and of those that name owners meet the same notifies (a text that is neither is kept as it is).
  *
  * @param type       what happened
- * @param account    recipient account (ICRC-1 text): the join key
+ * @param account    recipient account's identifier (lowercase hex; a text that is no account, as it is): the join
+ *                   key
  * @param amount     expected or transferred amount
  * @param memo       hex memo, or null (an expectation without memo accepts any block of its amount)
  * @param canister   EXPECT, RESOLVED, EVIDENCE: the notifying canister
@@ -27,6 +30,7 @@ import dev.interlock.model.LedgerBlock;
  * @param evidence   EXPECT: the canister printed optional evidence before the notify
  * @param ledger     BLOCK: the ledger
  * @param blockIndex BLOCK: the block index
+ * @param recipient  EXPECT: the recipient account as the trace printed it (for people), or null
  */
 public record ReconcileMessage(
         Type type,
@@ -42,7 +46,8 @@ public record ReconcileMessage(
         long timeNanos,
         boolean evidence,
         String ledger,
-        Long blockIndex) {
+        Long blockIndex,
+        String recipient) {
 
     public enum Type {
         /** A one-way notify names the transfer it should cause. */
@@ -57,8 +62,9 @@ public record ReconcileMessage(
 
     /** A notify's expectation. */
     public static ReconcileMessage expect(CallEvent e, String journal, boolean evidence) {
-        return new ReconcileMessage(Type.EXPECT, e.transfer().to(), e.transfer().amount(), e.transfer().memo(),
-                e.canister(), e.context(), e.call(), journal, e.callee(), e.id(), e.timeNanos(), evidence, null, null);
+        String to = e.transfer().to();
+        return new ReconcileMessage(Type.EXPECT, key(to), e.transfer().amount(), e.transfer().memo(), e.canister(),
+                e.context(), e.call(), journal, e.callee(), e.id(), e.timeNanos(), evidence, null, null, to);
     }
 
     /** A block as the matcher needs it, or null for blocks without recipient or amount (burns, approvals). */
@@ -66,8 +72,14 @@ public record ReconcileMessage(
         if (b.to() == null || b.amount() == null) {
             return null;
         }
-        return new ReconcileMessage(Type.BLOCK, b.to(), b.amount(), b.memo(), null, null, null, null, null, null,
-                b.timestampNanos(), false, b.ledger(), b.index());
+        return new ReconcileMessage(Type.BLOCK, key(b.to()), b.amount(), b.memo(), null, null, null, null, null, null,
+                b.timestampNanos(), false, b.ledger(), b.index(), null);
+    }
+
+    /** The join key of a recipient account: its account identifier, or the text as it is when it is no account. */
+    public static String key(String account) {
+        String id = Accounts.identifier(account);
+        return id == null ? account : id;
     }
 
     /** What is missing for this message's type; empty when usable. */

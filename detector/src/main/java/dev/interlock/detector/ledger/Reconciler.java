@@ -1,5 +1,6 @@
 package dev.interlock.detector.ledger;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -40,6 +41,8 @@ public final class Reconciler {
     private final PaymentTracker payments;
     private final PaymentMatcher paymentMatcher;
     private final long windowNanos;
+    /** Ledgers whose blocks name account identifiers: those configured, and those whose blocks were read so. */
+    private final Set<String> identifierLedgers;
 
     public Reconciler(long windowNanos) {
         this(windowNanos, PaymentTracker.DEFAULT_IDENTIFIER_LEDGERS);
@@ -48,10 +51,11 @@ public final class Reconciler {
     /** @param identifierLedgers ledgers whose blocks name account identifiers, not owners (the ICP ledger) */
     public Reconciler(long windowNanos, Set<String> identifierLedgers) {
         this.windowNanos = windowNanos;
+        this.identifierLedgers = new HashSet<>(identifierLedgers);
         this.notifies = new NotifyTracker(SortedStore.inMemory(), windowNanos);
         this.matcher = new TransferMatcher(SortedStore.inMemory(), windowNanos);
         this.paymentMatcher = new PaymentMatcher(SortedStore.inMemory(), windowNanos);
-        this.payments = new PaymentTracker(PaymentMatcher.SKEW_NANOS / 2, windowNanos, identifierLedgers);
+        this.payments = new PaymentTracker(PaymentMatcher.SKEW_NANOS / 2, windowNanos, this.identifierLedgers);
     }
 
     /** An event without the engine's view of it (tests of the notify rule). */
@@ -82,7 +86,7 @@ public final class Reconciler {
             matcher.accept(m, 0);
         }
         if (Accounts.isIdentifier(b.from()) || Accounts.isIdentifier(b.to())) {
-            payments.identifierLedger(b.ledger()); // offline, blocks are read before the calls
+            identifierLedgers.add(b.ledger()); // offline, blocks are read before the calls
         }
         PaymentMessage p = PaymentMessage.block(b);
         if (p != null) {

@@ -19,7 +19,8 @@ import dev.interlock.model.Severity;
 
 /**
  * The account side of LEDGER_RECONCILIATION: notifies' expected transfers and ledger blocks meet
- * here, on the recipient account (in the service, one partition of the reconcile repartition topic
+ * here, on the recipient account's identifier ({@link ReconcileMessage#key}: blocks that name owners
+ * and blocks that name identifiers alike; in the service, one partition of the reconcile repartition topic
  * owns an account). An expectation is settled by a block with its recipient, amount and memo (an
  * expectation without memo by any block of its amount), whichever comes first, or by the canister
  * completing the notify's journal entry; one still unsettled a window after it was sent is a
@@ -91,6 +92,7 @@ public final class TransferMatcher {
                 }
                 LedgerEntry x = new LedgerEntry();
                 x.account = account;
+                x.recipient = m.recipient();
                 x.amount = m.amount();
                 x.memo = m.memo();
                 x.canister = m.canister();
@@ -158,12 +160,13 @@ public final class TransferMatcher {
     }
 
     private Alert alert(LedgerEntry x) {
+        String recipient = x.recipient == null ? x.account : x.recipient;
         return new Alert(Alert.VERSION, AlertClass.LEDGER_RECONCILIATION + "/" + x.canister + "/" + x.context + "/"
-                + x.call, AlertClass.LEDGER_RECONCILIATION, Severity.WARNING, x.canister, List.of(x.account), x.amount,
+                + x.call, AlertClass.LEDGER_RECONCILIATION, Severity.WARNING, x.canister, List.of(recipient), x.amount,
                 String.format("Context %s notified %s (call %s, one-way) expecting a transfer of %s to %s%s; no such "
                         + "block appeared within %d s and the canister never reconciled it. A notify may be lost "
                         + "without anyone being told: check the effect later and correct the state.", x.context,
-                        x.callee, x.call, x.amount, x.account, x.memo == null ? "" : " (memo " + x.memo + ")",
+                        x.callee, x.call, x.amount, recipient, x.memo == null ? "" : " (memo " + x.memo + ")",
                         windowNanos / 1_000_000_000L),
                 new Evidence(List.of(x.eventId), List.of(x.context), List.of(x.call), List.of(), null,
                         List.of("notify-expected-transfer", "ledger-blocks", "journal"), List.of()),

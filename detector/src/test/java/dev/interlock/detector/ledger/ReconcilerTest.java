@@ -6,6 +6,9 @@ import java.math.BigInteger;
 
 import org.junit.jupiter.api.Test;
 
+import dev.interlock.ic.Account;
+import dev.interlock.ic.AccountIdentifier;
+import dev.interlock.ic.Principal;
 import dev.interlock.model.AlertClass;
 import dev.interlock.model.CallEvent;
 import dev.interlock.model.CallEventKind;
@@ -37,6 +40,41 @@ class ReconcilerTest {
             assertThat(a.alertClass()).isEqualTo(AlertClass.LEDGER_RECONCILIATION);
             assertThat(a.evidence().callIds()).containsExactly("k1");
             assertThat(a.amountAtStake()).isEqualTo(BigInteger.valueOf(500));
+        });
+    }
+
+    private static final String BOB = "t5cdt-jvtku-fw5qv-gzk4g-wfg2n-4ggsb-rmhh6-iojyc-l73ev-agszo-yae";
+
+    /** A notify naming its expected transfer, not its ledger. */
+    private void notifyThroughIcp(String call, String to, long amount) {
+        reconciler.accept(CallEvent.other("e-w-" + call, "bridge", 0, 1, CallEventKind.STATE_WRITE, "c1", null,
+                "balance:u", "0"));
+        reconciler.accept(new CallEvent("e-" + call, "bridge", 1, 1_000, CallEventKind.CALL, "c1", null, null, call,
+                "minter", "mint", new Transfer(to, BigInteger.valueOf(amount), null, null),
+                null, false, null, "n"));
+    }
+
+    private static LedgerBlock icpBlockTo(String identifier, long amount) {
+        return new LedgerBlock(PaymentTracker.ICP_LEDGER, 7, "h", null, 2_000, "xfer",
+                "a".repeat(64), identifier, BigInteger.valueOf(amount), null, null, null);
+    }
+
+    @Test
+    void aNotifyIsSettledByAnIcpBlockNamingItsRecipientsAccountIdentifier() {
+        notifyThroughIcp("k1", BOB, 500);
+        reconciler.block(icpBlockTo(AccountIdentifier.hex(Account.of(Principal.fromText(BOB))).toUpperCase(), 500));
+
+        assertThat(reconciler.tick(1_000 + 6 * MINUTE)).isEmpty();
+    }
+
+    @Test
+    void anIcpBlockToAnotherAccountIdentifierDoesNotSettleANotify() {
+        notifyThroughIcp("k1", BOB, 500);
+        reconciler.block(icpBlockTo("b".repeat(64), 500));
+
+        assertThat(reconciler.tick(1_000 + 6 * MINUTE)).singleElement().satisfies(a -> {
+            assertThat(a.explanation()).as("the recipient as the trace printed it").contains("transfer of 500 to " + BOB);
+            assertThat(a.callers()).containsExactly(BOB);
         });
     }
 
