@@ -91,6 +91,24 @@ public record CallEvent(
                 subject, value);
     }
 
+    /**
+     * Records {@code fromIdx..toIdx} of the canister's log were lost unread, between the record read at
+     * {@code sinceNanos} and the next one, read at {@code timeNanos}.
+     */
+    public static CallEvent logGap(String canister, long fromIdx, long toIdx, long sinceNanos, long timeNanos) {
+        return new CallEvent(canister + "/" + toIdx + "/gap", canister, toIdx, timeNanos, CallEventKind.LOG_GAP, null,
+                null, null, null, null, null, null, null, false, fromIdx + ".." + toIdx, Long.toString(sinceNanos));
+    }
+
+    /** For a LOG_GAP event: the first and last idx lost. */
+    public long[] lostRange() {
+        int dots = subject == null ? -1 : subject.indexOf("..");
+        if (kind != CallEventKind.LOG_GAP || dots < 0) {
+            throw new IllegalStateException("not a log gap: " + id);
+        }
+        return new long[] {Long.parseLong(subject.substring(0, dots)), Long.parseLong(subject.substring(dots + 2))};
+    }
+
     /** The same event, marked as rolled back by a trap of its message. */
     public CallEvent asRolledBack() {
         return new CallEvent(id, canister, seq, timeNanos, kind, context, caller, method, call, callee, calleeMethod,
@@ -125,7 +143,9 @@ public record CallEvent(
             p.add("kind is missing");
             return p;
         }
-        require(p, context, "context");
+        if (kind != CallEventKind.LOG_GAP) {
+            require(p, context, "context");
+        }
         switch (kind) {
             case CONTEXT_OPEN -> {
                 require(p, caller, "caller");
@@ -152,6 +172,14 @@ public record CallEvent(
             case STATE_READ, STATE_WRITE, GUARD_ACQUIRE, GUARD_RELEASE, JOURNAL_INTENT, JOURNAL_RESULT ->
                     require(p, subject, "subject");
             case CONTEXT_CLOSE, TRAP -> {
+            }
+            case LOG_GAP -> {
+                if (subject == null || !subject.matches("\\d+\\.\\.\\d+")) {
+                    p.add("subject must be the lost idx range <from>..<to>");
+                }
+                if (value == null || !value.matches("\\d+")) {
+                    p.add("value must be the time (ns) of the last record read before the gap");
+                }
             }
         }
         return p;

@@ -27,5 +27,11 @@ public enum CallEventKind {
     /** Optional evidence: journal intent before a failable call. */
     JOURNAL_INTENT,
     /** Optional evidence: journal result after it (value "true"/"false"). */
-    JOURNAL_RESULT
+    JOURNAL_RESULT,
+    /**
+     * Not from the trace: the ingester found records of the canister's log lost before it read them (the
+     * log buffer overflowed, or a reinstall purged it). Subject {@code <from>..<to>}, the lost idx range
+     * (its seq is {@code to}); value the time of the last record read before them; no context.
+     */
+    LOG_GAP
 }

@@ -55,6 +55,12 @@ public final class CanisterState {
     /** Wall-clock time (ms) of the last event for which the runtime already reported the canister quiet. */
     public long quietReportedFor;
 
+    /**
+     * Records of the canister's log lost unread (LOG_GAP events) within the horizon, newest last, as {from idx, to idx,
+     * event time of the next record read}; null while there were none (the common case).
+     */
+    public List<long[]> logGaps;
+
     /** Whether this canister prints optional evidence (state keys, guards, journal) at all. */
     public boolean sawOptionalEvidence;
 

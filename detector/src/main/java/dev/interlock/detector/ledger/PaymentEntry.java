@@ -1,6 +1,7 @@
 package dev.interlock.detector.ledger;
 
 import java.math.BigInteger;
+import java.util.List;
 
 import dev.interlock.model.CallOutcome;
 
@@ -39,6 +40,11 @@ public final class PaymentEntry {
     public String expectation;
     /** Block: its key among the unexplained blocks awaiting a decision. */
     public String unexplained;
+    /**
+     * Clock: spans of the canister's log lost unread, newest last, as {since, until, from idx, to idx}; null while
+     * there were none.
+     */
+    public List<long[]> gaps;
     /** Clock, ledger: wall-clock time (ms) of the last message, for telling a silent canister. */
     public long wall;
     /** Event time after which the entry is forgotten (0: kept). */

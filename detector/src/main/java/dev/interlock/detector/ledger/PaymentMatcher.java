@@ -120,6 +120,7 @@ public final class PaymentMatcher {
             case CLOCK -> monitored(m.payer(), m.canister(), m.timeNanos(), wallMillis);
             case BLOCK -> block(m);
             case PROGRESS -> progress(m, wallMillis);
+            case GAP -> gap(m);
         }
     }
 
@@ -357,6 +358,32 @@ public final class PaymentMatcher {
         store.put(key, m);
     }
 
+    /** Gaps remembered per monitored payer at most (the newest). */
+    static final int MAX_GAPS = 16;
+
+    /** Records of the canister's log were lost: its alerts on blocks made meanwhile say so. */
+    private void gap(PaymentMessage m) {
+        String key = MONITORED + part(m.payer());
+        if (store.get(key) == null) {
+            monitored(m.payer(), m.canister(), m.timeNanos(), 0); // its clock follows in the same batch
+        }
+        PaymentEntry e = store.get(key);
+        int dots = m.op().indexOf("..");
+        long[] g = {m.timeNanos(), m.answerNanos(), Long.parseLong(m.op().substring(0, dots)),
+                Long.parseLong(m.op().substring(dots + 2))};
+        if (e.gaps == null) {
+            e.gaps = new ArrayList<>(1);
+        }
+        if (e.gaps.stream().noneMatch(x -> x[2] == g[2] && x[3] == g[3])) {
+            e.gaps.add(g);
+        }
+        e.gaps.removeIf(x -> clock - x[1] > retainNanos * KEEP_AT_MOST);
+        while (e.gaps.size() > MAX_GAPS) {
+            e.gaps.remove(0);
+        }
+        store.put(key, e);
+    }
+
     private void progress(PaymentMessage m, long wallMillis) {
         advance(m.ledger(), m.blockIndex(), m.timeNanos(), wallMillis);
     }
@@ -443,6 +470,19 @@ public final class PaymentMatcher {
         PaymentEntry monitored = store.get(MONITORED + part(b.payer));
         String canister = monitored == null || monitored.canister == null ? b.payer : monitored.canister;
         String account = canister.equals(b.payer) ? "" : " (account identifier " + b.payer + ")";
+        List<String> lost = new ArrayList<>();
+        if (monitored != null && monitored.gaps != null) {
+            for (long[] g : monitored.gaps) {
+                if (b.time >= g[0] - SKEW_NANOS && b.time <= g[1] + SKEW_NANOS) {
+                    lost.add(g[2] + ".." + g[3]);
+                }
+            }
+        }
+        String gapNote = lost.isEmpty() ? "" : " Records " + String.join(", ", lost) + " of the canister's log, "
+                + "printed around the block's time, were lost before Interlock read them (LOG_GAP): the call that "
+                + "explains it may be among them.";
+        List<String> missing = new ArrayList<>();
+        lost.forEach(r -> missing.add("log records " + r + " (LOG_GAP)"));
         List<String> events = new ArrayList<>();
         List<String> contexts = new ArrayList<>();
         List<String> calls = new ArrayList<>();
@@ -497,9 +537,9 @@ public final class PaymentMatcher {
                         + "of the canister explains it: it sent no transfer with that recipient, amount, memo and "
                         + "created_at_time that was not already matched to another block or known to have failed.%s%s",
                         b.blockIndex, b.ledger, b.amount, canister, account, "burn".equals(b.op) ? " (a burn)" : " to " + b.to,
-                        b.memo == null ? "" : " with memo " + b.memo, same, how),
+                        b.memo == null ? "" : " with memo " + b.memo, same, how + gapNote),
                 new Evidence(events, contexts, calls, List.of(b.blockIndex), b.ledger,
-                        List.of("ledger-blocks", "transfer-calls"), List.of()),
+                        List.of("ledger-blocks", "transfer-calls"), missing),
                 b.time);
     }
 

@@ -42,6 +42,10 @@ import dev.interlock.model.LedgerBlock;
  * @param blockIndex    BLOCK: its index; PROGRESS: the ledger's latest index routed
  * @param op            BLOCK: xfer or burn
  * @param spender       BLOCK: the spender's account of an {@code icrc2_transfer_from}, or null
+ *                      <p>GAP (records of the canister's log lost unread): {@code payer} the canister (or its
+ *                      default account's identifier), {@code canister}, {@code timeNanos} the time of the last record
+ *                      read before them, {@code answerNanos} of the first after, {@code eventId} the LOG_GAP event,
+ *                      {@code op} the lost idx range {@code <from>..<to>}
  */
 public record PaymentMessage(
         Type type,
@@ -76,7 +80,16 @@ public record PaymentMessage(
         /** A ledger block that moves funds out of an account (a transfer or a burn). */
         BLOCK,
         /** A ledger's latest block routed so far: blocks up to it have reached every partition. */
-        PROGRESS
+        PROGRESS,
+        /** Records of a monitored canister's log were lost unread: a call that explains a block may be among them. */
+        GAP
+    }
+
+    /** Records of the canister's log were lost between {@code sinceNanos} and {@code untilNanos}. */
+    public static PaymentMessage gap(String payer, String canister, String eventId, String lostRange, long sinceNanos,
+            long untilNanos) {
+        return new PaymentMessage(Type.GAP, payer, canister, null, null, null, null, null, null, null, null, null,
+                null, null, sinceNanos, eventId, null, untilNanos, null, false, null, lostRange, null);
     }
 
     public static PaymentMessage clock(String canister, long timeNanos) {
@@ -155,6 +168,16 @@ public record PaymentMessage(
                 require(p, ledger, "ledger");
                 if (blockIndex == null || blockIndex < 0) {
                     p.add("blockIndex must be a non-negative integer");
+                }
+            }
+            case GAP -> {
+                require(p, payer, "payer");
+                require(p, canister, "canister");
+                if (answerNanos == null || answerNanos < timeNanos) {
+                    p.add("answerNanos must be the time after the gap, not before timeNanos");
+                }
+                if (op == null || !op.matches("\\d+\\.\\.\\d+")) {
+                    p.add("op must be the lost idx range <from>..<to>");
                 }
             }
         }

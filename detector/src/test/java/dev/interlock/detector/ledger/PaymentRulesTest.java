@@ -300,6 +300,26 @@ class PaymentRulesTest {
         assertThat(finish()).isEmpty();
     }
 
+    @Test
+    void aBlockMadeWhileTheCanistersLogLostRecordsIsStillFlaggedButNamesTheLostRecords() {
+        open("c1", 0);
+        event(CallEvent.logGap(SHOP, seq, seq + 30, at(5), at(20))); // the explaining call may be among them
+        seq += 31;
+        reconciler.block(block(4, 10, SHOP, BOB, 500, 10));
+        reconciler.block(block(5, 400, SHOP, BOB, 600, 400));
+        open("c2", 900);
+
+        List<Alert> found = finish();
+        assertThat(found).extracting(a -> a.evidence().blockIndexes().get(0)).containsExactlyInAnyOrder(4L, 5L);
+        Alert during = found.stream().filter(a -> a.evidence().blockIndexes().contains(4L)).findFirst().orElseThrow();
+        assertThat(during.evidence().missing()).containsExactly("log records 1..31 (LOG_GAP)");
+        assertThat(during.explanation()).contains("Records 1..31 of the canister's log, printed around the block's "
+                + "time, were lost before Interlock read them (LOG_GAP)");
+        Alert after = found.stream().filter(a -> a.evidence().blockIndexes().contains(5L)).findFirst().orElseThrow();
+        assertThat(after.evidence().missing()).isEmpty();
+        assertThat(after.explanation()).doesNotContain("LOG_GAP");
+    }
+
     // ---- the ICP ledger: its blocks name account identifiers, not owners
 
     private static String id(String owner) {

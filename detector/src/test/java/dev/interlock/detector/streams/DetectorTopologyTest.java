@@ -120,6 +120,33 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void aLogGapOnTheCallsTopicIsKeptInTheStoredStateAndNamedByTheAlertsItMayChange() {
+        List<CallEvent> trace = new Trace().open("ctx-9", Trace.ALICE, "quote")
+                .call("ctx-9", "call-9", "oracle", "get_price", "u").events();
+        List<CallEvent> seqIds = trace.stream().map(e -> new CallEvent(e.canister() + "/" + e.seq(), e.canister(),
+                e.seq(), e.timeNanos(), e.kind(), e.context(), e.caller(), e.method(), e.call(), e.callee(),
+                e.calleeMethod(), e.transfer(), e.outcome(), false, e.subject(), e.value())).toList();
+        seqIds.forEach(e -> calls.pipeInput(e.canister(), Json.encode(e)));
+        CallEvent last = seqIds.get(seqIds.size() - 1);
+        CallEvent gap = CallEvent.logGap(Trace.CANISTER, last.seq() + 1, last.seq() + 40, last.timeNanos(),
+                last.timeNanos() + 1_000_000_000L);
+        calls.pipeInput(gap.canister(), Json.encode(gap));
+
+        driver.advanceWallClockTime(Duration.ofSeconds(75));
+        assertThat(alerts.readValuesToList()).singleElement().satisfies(v -> {
+            Alert a = Json.decode(v, Alert.class);
+            assertThat(a.alertClass()).isEqualTo(AlertClass.STALLED_CALL);
+            assertThat(a.evidence().missing()).contains("log records " + (last.seq() + 1) + ".." + (last.seq() + 40)
+                    + " (LOG_GAP)");
+        });
+        org.apache.kafka.streams.state.KeyValueStore<String, dev.interlock.detector.core.CanisterState> header =
+                driver.getKeyValueStore(DetectorTopology.STORE_CANISTER_STATE);
+        assertThat(header.get(Trace.CANISTER).logGaps).singleElement()
+                .satisfies(g -> assertThat(g).containsExactly(last.seq() + 1, last.seq() + 40, gap.timeNanos()));
+        assertThat(quarantine.isEmpty()).isTrue();
+    }
+
+    @Test
     void aStalledCallMarkedReportedIsStoredSoARestartDoesNotReportItAgain() {
         new Trace().open("ctx-9", Trace.ALICE, "quote").call("ctx-9", "call-9", "oracle", "get_price", "u").events()
                 .forEach(e -> calls.pipeInput(e.canister(), Json.encode(e)));

@@ -95,7 +95,21 @@ public final class CallLogProcessor {
     /** A record read (processed at the next drain). */
     public void add(CallLogRecord record) {
         stats.line();
-        canisters.computeIfAbsent(record.canister(), CanisterState::new).buffered.add(new Input(record.idx(), record, null));
+        canisters.computeIfAbsent(record.canister(), CanisterState::new).buffered
+                .add(new Input(record.idx(), record, null, null));
+    }
+
+    /**
+     * Records {@code fromIdx..toIdx} of the canister's log were lost unread (processed at the next drain, in idx
+     * order): the message they cut off ends (its end was among them), and a {@link CallEventKind#LOG_GAP} event takes
+     * the place of the last lost record, so that the detectors know what their evidence may lack.
+     *
+     * @param sinceNanos time of the last record read before the gap
+     * @param atNanos    time of the first record read after it
+     */
+    public void gap(String canister, long fromIdx, long toIdx, long sinceNanos, long atNanos) {
+        canisters.computeIfAbsent(canister, CanisterState::new).buffered
+                .add(new Input(toIdx, null, null, CallEvent.logGap(canister, fromIdx, toIdx, sinceNanos, atNanos)));
     }
 
     /**
@@ -107,7 +121,7 @@ public final class CallLogProcessor {
         stats.line();
         if (rejection.canister() != null && rejection.idx() != null) {
             canisters.computeIfAbsent(rejection.canister(), CanisterState::new).buffered
-                    .add(new Input(rejection.idx(), null, rejection));
+                    .add(new Input(rejection.idx(), null, rejection, null));
         } else {
             loose.add(rejection);
         }
@@ -152,8 +166,8 @@ public final class CallLogProcessor {
         return Map.copyOf(committed);
     }
 
-    /** A record, or a line rejected while reading that named its canister and idx. */
-    private record Input(long idx, CallLogRecord record, Rejection rejection) {
+    /** A record, a line rejected while reading that named its canister and idx, or a gap of lost records. */
+    private record Input(long idx, CallLogRecord record, Rejection rejection, CallEvent gap) {
     }
 
     /** An output held until its record's message is final. */
@@ -189,6 +203,8 @@ public final class CallLogProcessor {
             for (Input in : buffered) {
                 if (in.record() != null) {
                     process(in.record());
+                } else if (in.gap() != null) {
+                    process(in.gap());
                 } else {
                     process(in.rejection());
                 }
@@ -208,6 +224,18 @@ public final class CallLogProcessor {
                 open.put(idx, new CallLogRecord(rejected.origin(), rejected.line(), canister, idx, 0, "", rejected.raw()));
             }
             hold(idx, null, rejected, null);
+        }
+
+        private void process(CallEvent gap) {
+            long idx = gap.seq();
+            if (idx <= lastProcessed) {
+                return; // told before (a re-read), or records after it were read already
+            }
+            reader.flush(); // the message the gap cut off is over: whatever ended it was lost
+            lastProcessed = idx;
+            lastRecord = null;
+            open.put(idx, new CallLogRecord("log gap", 0, canister, idx, gap.timeNanos(), "", ""));
+            hold(idx, gap, null, null);
         }
 
         private void process(CallLogRecord r) {

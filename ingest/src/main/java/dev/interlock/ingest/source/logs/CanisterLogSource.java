@@ -41,7 +41,9 @@ import dev.interlock.model.Severity;
  * were lost. If the canister was installed after the last record read (its certified
  * {@code last_install_timestamp}, by {@code read_state}), a reinstall purged the log (idx counts on): recorded
  * as a {@link LogLine#KIND_REINSTALL} line with the number of unread records it destroyed; otherwise a
- * LOG_GAP alert names the lost range. Where the replica does not serve the install time, a purge is assumed
+ * LOG_GAP alert names the lost range. Either way a {@code LOG_GAP} call event takes the lost records' place
+ * in the canister's call stream, so that the detectors say which alerts the lost records may change. Where
+ * the replica does not serve the install time, a purge is assumed
  * when the poll returned less than half a buffer (the buffer cannot have overflowed). Each poll's
  * bytes are compared with the buffer size, with a warning before records are lost.
  *
@@ -160,6 +162,8 @@ public final class CanisterLogSource implements Source {
         warnIfFilling(bytes);
         if (!got.isEmpty() && lastSeen >= 0 && got.get(0).idx() > lastSeen + 1) {
             out.add(lost(lastSeen + 1, got.get(0).idx() - 1, got.get(0).timestampNanos(), bytes));
+            // the detectors learn it in the canister's order, where the lost records were
+            processor.gap(name, lastSeen + 1, got.get(0).idx() - 1, lastSeenTime, got.get(0).timestampNanos());
         }
         for (CanisterLogClient.LogRecord r : got) {
             String content = new String(r.content(), StandardCharsets.UTF_8);

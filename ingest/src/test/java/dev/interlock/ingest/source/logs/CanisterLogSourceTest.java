@@ -141,6 +141,37 @@ class CanisterLogSourceTest {
     }
 
     @Test
+    void lostRecordsTakeTheirPlaceInTheCallStreamAsALogGapEventAfterTheMessageTheyCutOff() throws Exception {
+        replica.serveLogs(CANISTER, log, Set.of());
+        CanisterLogSource source = source(Identity.ANONYMOUS);
+        entry("c1");
+        print("ILK1 {\"e\":\"call\",\"x\":\"c1\",\"c\":\"k1\",\"to\":\"ryjl3-tyaaa-aaaaa-aaaba-cai\",\"m\":\"transfer\",\"w\":\"u\"}");
+        long sentAt = time;
+        SourceBatch first = source.poll(null);
+        assertThat(events(first)).as("the message is still open").isEmpty();
+        for (int i = 0; i < 200; i++) { // its callback, and more, are lost
+            print("a long ordinary line number " + i + " that fills the four kibibyte ring buffer quickly");
+        }
+        long oldestKept = log.fetch().get(0).idx();
+        long oldestKeptTime = log.fetch().get(0).timestampNanos();
+
+        SourceBatch second = source.poll(first.cursor());
+
+        assertThat(events(second)).extracting(CallEvent::kind).containsExactly(CallEventKind.CONTEXT_OPEN,
+                CallEventKind.CALL, CallEventKind.LOG_GAP);
+        assertThat(events(second).get(1).endsMessage()).as("the gap ended the message it cut off").isTrue();
+        assertThat(events(second).get(2)).satisfies(g -> {
+            assertThat(g.seq()).isEqualTo(oldestKept - 1);
+            assertThat(g.lostRange()).containsExactly(2, oldestKept - 1);
+            assertThat(g.value()).isEqualTo(Long.toString(sentAt));
+            assertThat(g.timeNanos()).isEqualTo(oldestKeptTime);
+            assertThat(g.problems()).isEmpty();
+        });
+        SourceBatch again = source.poll(second.cursor());
+        assertThat(events(again)).as("told once").isEmpty();
+    }
+
+    @Test
     void aPurgeThatDestroysUnreadRecordsIsRecordedAsAReinstallNotAGap() throws Exception {
         replica.serveLogs(CANISTER, log, Set.of());
         CanisterLogSource source = source(Identity.ANONYMOUS);
