@@ -127,6 +127,10 @@ public final class ScanCommand implements Callable<Integer> {
                 scanner.events(), alerts.size(), out, seconds);
         Scanner.countByClass(alerts).forEach((c, n) -> System.out.printf("  %-24s %d%n", c, n));
         scanner.unusable().forEach((reason, n) -> System.out.printf("  unusable: %d × %s%n", n, reason));
+        if (scanner.gaps() > 0) {
+            System.out.printf("  %d runs of log records missing from the files (LOG_GAP): alerts they may change say "
+                    + "so%n", scanner.gaps());
+        }
         if (scanner.undecidedNotifies() > 0) {
             System.out.printf("  %d notify effects still within the %s reconciliation window at the end of input: "
                     + "undecided%n", scanner.undecidedNotifies(), reconcileWindow);

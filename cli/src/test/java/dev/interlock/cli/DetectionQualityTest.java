@@ -103,6 +103,7 @@ class DetectionQualityTest {
                     : Icrc3BlockDecoder.decode(ledger.id().toString(), b, ledger.hash(b), ledger.blocks().get(b)));
         }
         List<Alert> alerts = scanner.finish();
+        assertThat(scanner.gaps()).as("the simulator hands over every record: no LOG_GAP").isZero();
         Set<String> fixedCanisters = new HashSet<>();
         result.instances().stream().filter(i -> i.variant() == Variant.FIXED)
                 .forEach(i -> i.canisters().forEach(c -> fixedCanisters.add(c.toString())));

@@ -90,4 +90,25 @@ class ScanCommandTest {
                     assertThat(a.amountAtStake()).hasToString("900");
                 });
     }
+
+    @Test
+    void recordsMissingFromTheFileAreToldToTheDetectorsAndNamedByTheAlertsTheyMayChange() throws IOException {
+        Path calls = Files.writeString(dir.resolve("gap.ndjson"), String.join("\n",
+                record(0, 0, "{\"e\":\"in\",\"x\":\"c1\",\"m\":\"quote\",\"f\":\"" + BOB + "\"}"),
+                record(1, 0, "{\"e\":\"call\",\"x\":\"c1\",\"c\":\"k1\",\"to\":\"" + SHOP
+                        + "\",\"m\":\"get_price\",\"w\":\"u\"}"),
+                // idx 2..39 are not in the file: the callback of k1 may have been among them
+                record(40, 300, "{\"e\":\"in\",\"x\":\"c2\",\"m\":\"quote\",\"f\":\"" + BOB + "\"}"),
+                record(41, 300, "{\"e\":\"rep\",\"x\":\"c2\"}")) + "\n");
+        Path out = dir.resolve("gap-alerts.ndjson");
+
+        CliRun run = CliRun.of("scan", "--quiet", "--calls", calls.toString(), "--out", out.toString());
+
+        assertThat(run.exit()).isZero();
+        List<Alert> alerts = Files.readAllLines(out).stream().map(l -> Json.decode(l.getBytes(), Alert.class)).toList();
+        assertThat(alerts).filteredOn(a -> a.alertClass() == AlertClass.STALLED_CALL).singleElement().satisfies(a -> {
+            assertThat(a.evidence().callIds()).containsExactly("k1");
+            assertThat(a.evidence().missing()).contains("log records 2..39 (LOG_GAP)");
+        });
+    }
 }

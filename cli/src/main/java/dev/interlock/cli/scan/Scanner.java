@@ -34,6 +34,9 @@ public final class Scanner {
     private final List<Alert> alerts = new ArrayList<>();
     private final Map<String, Long> unusable = new TreeMap<>();
     private long records;
+    private long gaps;
+    /** Per canister, the last idx read and its time. */
+    private final Map<String, long[]> lastRead = new LinkedHashMap<>();
     private long events;
     private long latest;
 
@@ -71,8 +74,24 @@ public final class Scanner {
                 unusable.merge(reason.replaceAll("\"[^\"]*\"", "…"), 1L, Long::sum);
             }
         }));
+        long[] last = lastRead.get(canister);
+        if (last != null && idx > last[0] + 1) {
+            // records missing from the file (the log overflowed between two exports): the detectors are told so
+            reader.flush();
+            pending.computeIfAbsent(canister, k -> new ArrayList<>())
+                    .add(CallEvent.logGap(canister, last[0] + 1, idx - 1, last[1], timestampNanos));
+            gaps++;
+        }
+        if (last == null || idx > last[0]) {
+            lastRead.put(canister, new long[] {idx, timestampNanos});
+        }
         reader.accept(idx, timestampNanos, content);
         drain(canister);
+    }
+
+    /** Runs of idx missing from a canister's records (each told to the detectors as a LOG_GAP event). */
+    public long gaps() {
+        return gaps;
     }
 
     private void drain(String canister) {
