@@ -102,11 +102,36 @@ public record CallEvent(
 
     /** For a LOG_GAP event: the first and last idx lost. */
     public long[] lostRange() {
-        int dots = subject == null ? -1 : subject.indexOf("..");
-        if (kind != CallEventKind.LOG_GAP || dots < 0) {
+        long[] range = kind == CallEventKind.LOG_GAP ? idxRange(subject) : null;
+        if (range == null) {
             throw new IllegalStateException("not a log gap: " + id);
         }
-        return new long[] {Long.parseLong(subject.substring(0, dots)), Long.parseLong(subject.substring(dots + 2))};
+        return range;
+    }
+
+    /** An idx range written {@code <from>..<to>} (a LOG_GAP's subject), as {from, to}; null when it is none. */
+    public static long[] idxRange(String text) {
+        int dots = text == null ? -1 : text.indexOf("..");
+        if (dots <= 0 || !digits(text, 0, dots) || !digits(text, dots + 2, text.length())) {
+            return null;
+        }
+        try {
+            return new long[] {Long.parseLong(text.substring(0, dots)), Long.parseLong(text.substring(dots + 2))};
+        } catch (NumberFormatException e) {
+            return null; // beyond a long
+        }
+    }
+
+    private static boolean digits(String s, int from, int to) {
+        if (from >= to) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The same event, marked as rolled back by a trap of its message. */
@@ -174,7 +199,7 @@ public record CallEvent(
             case CONTEXT_CLOSE, TRAP -> {
             }
             case LOG_GAP -> {
-                if (subject == null || !subject.matches("\\d+\\.\\.\\d+")) {
+                if (idxRange(subject) == null) {
                     p.add("subject must be the lost idx range <from>..<to>");
                 }
                 if (value == null || !value.matches("\\d+")) {

@@ -21,4 +21,9 @@ public record Evidence(
         String ledger,
         List<String> basis,
         List<String> missing) {
+
+    /** The {@link #missing} entry for records {@code <from>..<to>} of the canister's log, lost unread (LOG_GAP). */
+    public static String lostRecords(String idxRange) {
+        return "log records " + idxRange + " (LOG_GAP)";
+    }
 }

@@ -187,7 +187,7 @@ public final class DetectorEngine {
             return a;
         }
         List<String> missing = new ArrayList<>(a.evidence().missing());
-        ranges.forEach(r -> missing.add("log records " + r + " (LOG_GAP)"));
+        ranges.forEach(r -> missing.add(Evidence.lostRecords(r)));
         Evidence e = a.evidence();
         return new Alert(a.version(), a.dedupKey(), a.alertClass(), a.severity(), a.canister(), a.callers(),
                 a.amountAtStake(), a.explanation() + " Records " + String.join(", ", ranges) + " of the canister's log "

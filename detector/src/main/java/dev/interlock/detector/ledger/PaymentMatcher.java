@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import dev.interlock.detector.graph.SortedStore;
 import dev.interlock.model.Alert;
 import dev.interlock.model.AlertClass;
+import dev.interlock.model.CallEvent;
 import dev.interlock.model.Evidence;
 import dev.interlock.model.Severity;
 
@@ -368,9 +369,8 @@ public final class PaymentMatcher {
             monitored(m.payer(), m.canister(), m.timeNanos(), 0); // its clock follows in the same batch
         }
         PaymentEntry e = store.get(key);
-        int dots = m.op().indexOf("..");
-        long[] g = {m.timeNanos(), m.answerNanos(), Long.parseLong(m.op().substring(0, dots)),
-                Long.parseLong(m.op().substring(dots + 2))};
+        long[] lost = CallEvent.idxRange(m.op());
+        long[] g = {m.timeNanos(), m.answerNanos(), lost[0], lost[1]};
         if (e.gaps == null) {
             e.gaps = new ArrayList<>(1);
         }
@@ -482,7 +482,7 @@ public final class PaymentMatcher {
                 + "printed around the block's time, were lost before Interlock read them (LOG_GAP): the call that "
                 + "explains it may be among them.";
         List<String> missing = new ArrayList<>();
-        lost.forEach(r -> missing.add("log records " + r + " (LOG_GAP)"));
+        lost.forEach(r -> missing.add(Evidence.lostRecords(r)));
         List<String> events = new ArrayList<>();
         List<String> contexts = new ArrayList<>();
         List<String> calls = new ArrayList<>();

@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.interlock.model.CallEvent;
 import dev.interlock.model.CallOutcome;
 import dev.interlock.model.LedgerBlock;
 
@@ -176,7 +177,7 @@ public record PaymentMessage(
                 if (answerNanos == null || answerNanos < timeNanos) {
                     p.add("answerNanos must be the time after the gap, not before timeNanos");
                 }
-                if (op == null || !op.matches("\\d+\\.\\.\\d+")) {
+                if (CallEvent.idxRange(op) == null) {
                     p.add("op must be the lost idx range <from>..<to>");
                 }
             }

@@ -150,12 +150,11 @@ public final class PaymentTracker {
                 }
             }
             case LOG_GAP -> {
-                long[] lost = e.lostRange();
-                String range = lost[0] + ".." + lost[1];
                 long since = Long.parseLong(e.value());
-                out.add(PaymentMessage.gap(e.canister(), e.canister(), e.id(), range, since, e.timeNanos()));
+                out.add(PaymentMessage.gap(e.canister(), e.canister(), e.id(), e.subject(), since, e.timeNanos()));
                 if (clock.identifier != null) {
-                    out.add(PaymentMessage.gap(clock.identifier, e.canister(), e.id(), range, since, e.timeNanos()));
+                    out.add(PaymentMessage.gap(clock.identifier, e.canister(), e.id(), e.subject(), since,
+                            e.timeNanos()));
                 }
             }
             default -> {

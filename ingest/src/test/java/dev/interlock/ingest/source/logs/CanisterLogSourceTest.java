@@ -69,6 +69,12 @@ class CanisterLogSourceTest {
         print("ILK1 {\"e\":\"in\",\"x\":\"" + ctx + "\",\"m\":\"withdraw\",\"f\":\"" + CALLER + "\"}");
     }
 
+    /** An unbounded-wait transfer call to the ICP ledger: its message stays open until the next begins. */
+    private void transferCall(String ctx, String call) {
+        print("ILK1 {\"e\":\"call\",\"x\":\"" + ctx + "\",\"c\":\"" + call
+                + "\",\"to\":\"ryjl3-tyaaa-aaaaa-aaaba-cai\",\"m\":\"transfer\",\"w\":\"u\"}");
+    }
+
     private static List<CallEvent> events(SourceBatch b) {
         return b.records().stream().filter(r -> r instanceof CallEvent).map(r -> (CallEvent) r).toList();
     }
@@ -105,7 +111,7 @@ class CanisterLogSourceTest {
         replica.serveLogs(CANISTER, log, Set.of());
         CanisterLogSource source = source(Identity.ANONYMOUS);
         entry("c1");
-        print("ILK1 {\"e\":\"call\",\"x\":\"c1\",\"c\":\"k1\",\"to\":\"ryjl3-tyaaa-aaaaa-aaaba-cai\",\"m\":\"transfer\",\"w\":\"u\"}");
+        transferCall("c1", "k1");
         SourceBatch first = source.poll(null);
         assertThat(events(first)).isEmpty();
 
@@ -145,7 +151,7 @@ class CanisterLogSourceTest {
         replica.serveLogs(CANISTER, log, Set.of());
         CanisterLogSource source = source(Identity.ANONYMOUS);
         entry("c1");
-        print("ILK1 {\"e\":\"call\",\"x\":\"c1\",\"c\":\"k1\",\"to\":\"ryjl3-tyaaa-aaaaa-aaaba-cai\",\"m\":\"transfer\",\"w\":\"u\"}");
+        transferCall("c1", "k1");
         long sentAt = time;
         SourceBatch first = source.poll(null);
         assertThat(events(first)).as("the message is still open").isEmpty();
